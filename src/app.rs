@@ -1,0 +1,192 @@
+//! Builds the application from a [`Config`] and serves it until shutdown.
+//! Tests start the real thing on port 0 through [`App::build`].
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::{BoxError, Json, Router};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Action;
+use crate::config::Config;
+use crate::db::{Db, DbError};
+use crate::web::error::AppError;
+use crate::web::routes::{self, RouteInfo};
+use crate::web::{self, AppState, Route};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not open the database")]
+    Db(#[from] DbError),
+    #[error("could not listen on {addr}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// Every route of the application, each with the action it performs.
+pub fn all_routes() -> Vec<Route> {
+    let mut routes = vec![
+        Route::get("/healthz", Action::ViewPublic, healthz),
+        Route::get(
+            "/api/v1/openapi.json",
+            Action::ViewPublic,
+            crate::openapi::serve,
+        )
+        .doc(routes::ApiDoc {
+            summary: "This document",
+            tag: "meta",
+            status: 200,
+            ..Default::default()
+        }),
+    ];
+    routes.extend(crate::home::routes());
+    routes.extend(crate::auth::pages::routes());
+    routes.extend(crate::directory::routes());
+    routes
+}
+
+/// The route table without handlers, for the OpenAPI document and tests.
+pub fn route_table() -> Vec<RouteInfo> {
+    routes::describe(&all_routes())
+}
+
+impl App {
+    /// Opens the database, brings its schema up to date and binds the listener.
+    pub async fn build(config: Config) -> Result<App, StartError> {
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+        };
+        Ok(App { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes; requests in flight then finish.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = router(self.state.clone());
+        let result = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        self.state.db.close().await;
+        result
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    routes::build(all_routes())
+        .fallback(|| async { AppError::NotFound })
+        .layer(CatchPanicLayer::new())
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::context::context,
+        ))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .concurrency_limit(config.max_concurrent_requests),
+        )
+        .layer(middleware::from_fn(web::security_headers))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Beyond the concurrency limit the server refuses at once, so that a burst
+/// cannot queue requests until they all time out.
+async fn overloaded(error: BoxError) -> Response {
+    tracing::warn!(%error, "shedding load");
+    let body = Json(serde_json::json!({"error": {
+        "code": "overloaded",
+        "message": "The server is busy. Please try again in a moment."
+    }}));
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+async fn healthz(State(app): State<AppState>) -> Response {
+    let database = app.db.backend().name();
+    match sqlx::query("SELECT 1").execute(app.db.pool()).await {
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": database})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": database})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}

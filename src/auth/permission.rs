@@ -1,0 +1,237 @@
+//! Who may do what: the one permission model every route goes through.
+//!
+//! Each route in the route table names the [`Action`] it performs. Before
+//! the handler runs, the route layer asks [`grant`] whether the caller's role
+//! may perform it at all (anonymous callers get 401, others 403). Inside,
+//! handlers and stores narrow every query to [`Principal::scope`], so that
+//! a branch officer only ever sees the people of their own branches, and a
+//! record outside the caller's scope answers 404, as if it did not exist.
+//!
+//! Later areas add their actions here, with a row each in [`grant`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::directory::BranchId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Coordinator,
+    BranchOfficer,
+    Speaker,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::BranchOfficer,
+        Role::Speaker,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::BranchOfficer => "branch_officer",
+            Role::Speaker => "speaker",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// Message id of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Admin => "role-admin",
+            Role::Coordinator => "role-coordinator",
+            Role::BranchOfficer => "role-branch_officer",
+            Role::Speaker => "role-speaker",
+        }
+    }
+}
+
+/// Everything a caller can ask to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Public pages and forms: anyone, signed in or not.
+    ViewPublic,
+    /// Things about the caller's own account: log out, choose a language.
+    OwnAccount,
+    /// Read unions and branches.
+    ViewDirectory,
+    /// Create, edit and delete unions.
+    ManageUnions,
+    /// Create and delete branches.
+    ManageBranches,
+    /// Edit a branch's details.
+    EditBranch,
+    /// Read people and their roles at branches.
+    ViewPeople,
+    /// Create, edit and delete people.
+    ManagePeople,
+    /// Accounts, roles, API tokens of others.
+    ManageAccounts,
+}
+
+/// How far a role's permission for an action reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    No,
+    /// Only the branches the account is attached to.
+    OwnBranches,
+    All,
+}
+
+/// The table: role × action → reach. Anonymous callers may only
+/// [`Action::ViewPublic`].
+pub fn grant(role: Role, action: Action) -> Grant {
+    use Action::*;
+    use Grant::*;
+    match (action, role) {
+        (ViewPublic | OwnAccount | ViewDirectory, _) => All,
+        (ManageAccounts, Role::Admin) => All,
+        (ManageAccounts, _) => No,
+        (ManageUnions | ManageBranches, Role::Admin | Role::Coordinator) => All,
+        (ManageUnions | ManageBranches, _) => No,
+        (EditBranch | ViewPeople | ManagePeople, Role::Admin | Role::Coordinator) => All,
+        (EditBranch | ViewPeople | ManagePeople, Role::BranchOfficer) => OwnBranches,
+        (EditBranch | ViewPeople | ManagePeople, Role::Speaker) => No,
+    }
+}
+
+/// A signed-in account, as the permission model sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: crate::auth::UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The branches a branch officer acts for (empty for other roles).
+    pub branches: Vec<BranchId>,
+}
+
+/// Who is asking.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Principal {
+    #[default]
+    Anonymous,
+    Account(Account),
+}
+
+/// The rows a caller may see or touch for one action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Branches(Vec<BranchId>),
+    Nothing,
+}
+
+impl Scope {
+    pub fn includes(&self, branch: Option<BranchId>) -> bool {
+        match (self, branch) {
+            (Scope::All, _) => true,
+            (Scope::Branches(own), Some(b)) => own.contains(&b),
+            _ => false,
+        }
+    }
+}
+
+impl Principal {
+    pub fn account(&self) -> Option<&Account> {
+        match self {
+            Principal::Account(a) => Some(a),
+            Principal::Anonymous => None,
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.account().map(|a| a.role)
+    }
+
+    /// May the caller perform this action at all (on anything)?
+    pub fn may(&self, action: Action) -> bool {
+        self.scope(action) != Scope::Nothing
+    }
+
+    /// What the caller may reach with this action.
+    pub fn scope(&self, action: Action) -> Scope {
+        match self {
+            Principal::Anonymous if action == Action::ViewPublic => Scope::All,
+            Principal::Anonymous => Scope::Nothing,
+            Principal::Account(a) => match grant(a.role, action) {
+                Grant::All => Scope::All,
+                Grant::OwnBranches if a.branches.is_empty() => Scope::Nothing,
+                Grant::OwnBranches => Scope::Branches(a.branches.clone()),
+                Grant::No => Scope::Nothing,
+            },
+        }
+    }
+
+    /// May the caller perform this action on a record of this branch?
+    pub fn may_at(&self, action: Action, branch: Option<BranchId>) -> bool {
+        self.scope(action).includes(branch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(role: Role, branches: &[i64]) -> Principal {
+        Principal::Account(Account {
+            id: crate::auth::UserId(1),
+            email: "a@example.org".into(),
+            name: "A".into(),
+            role,
+            branches: branches.iter().map(|&b| BranchId(b)).collect(),
+        })
+    }
+
+    #[test]
+    fn anonymous_callers_only_see_public_things() {
+        let anon = Principal::Anonymous;
+        assert!(anon.may(Action::ViewPublic));
+        assert!(!anon.may(Action::ViewDirectory));
+        assert!(!anon.may(Action::ViewPeople));
+    }
+
+    #[test]
+    fn officers_reach_only_their_own_branches() {
+        let officer = account(Role::BranchOfficer, &[3, 5]);
+        assert!(officer.may_at(Action::ViewPeople, Some(BranchId(3))));
+        assert!(!officer.may_at(Action::ViewPeople, Some(BranchId(4))));
+        assert!(!officer.may_at(Action::ViewPeople, None));
+        assert!(!officer.may(Action::ManageUnions));
+        assert_eq!(
+            officer.scope(Action::ManagePeople),
+            Scope::Branches(vec![BranchId(3), BranchId(5)])
+        );
+    }
+
+    #[test]
+    fn an_officer_without_branches_reaches_nothing() {
+        let officer = account(Role::BranchOfficer, &[]);
+        assert!(!officer.may(Action::ViewPeople));
+    }
+
+    #[test]
+    fn coordinators_run_the_campaign_but_not_accounts() {
+        let c = account(Role::Coordinator, &[]);
+        assert!(c.may_at(Action::ManagePeople, None));
+        assert!(c.may(Action::ManageUnions));
+        assert!(!c.may(Action::ManageAccounts));
+        assert!(account(Role::Admin, &[]).may(Action::ManageAccounts));
+    }
+
+    #[test]
+    fn speakers_see_no_people() {
+        let s = account(Role::Speaker, &[]);
+        assert!(s.may(Action::ViewDirectory));
+        assert!(!s.may(Action::ViewPeople));
+        assert!(!s.may(Action::EditBranch));
+    }
+}

@@ -1,0 +1,336 @@
+//! Queries for accounts, sessions, tokens, throttling and the audit log.
+
+use sqlx::Row;
+
+use super::{Account, Role, UserId};
+use crate::db::{self, Conn, Db, DbError};
+use crate::directory::BranchId;
+use crate::i18n::Lang;
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub branches: &'a [BranchId],
+}
+
+/// What a login needs to know about an account.
+pub struct LoginRecord {
+    pub id: UserId,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// A live session, with the account behind it.
+pub struct SessionRecord {
+    pub account: Account,
+    pub lang: Option<Lang>,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub async fn create_user(conn: &mut Conn, user: NewUser<'_>) -> Result<UserId, DbError> {
+    let now = db::now();
+    let row = sqlx::query(
+        "INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(user.email)
+    .bind(user.name)
+    .bind(user.role.as_str())
+    .bind(user.password_hash)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = UserId(row.try_get("id")?);
+    for branch in user.branches {
+        sqlx::query("INSERT INTO user_branches (user_id, branch_id) VALUES ($1, $2)")
+            .bind(id.0)
+            .bind(branch.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+pub async fn admin_exists(db: &Db) -> Result<bool, DbError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRecord>, DbError> {
+    let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|r| {
+        Ok(LoginRecord {
+            id: UserId(r.try_get("id")?),
+            password_hash: r.try_get("password_hash")?,
+            disabled: r.try_get::<i64, _>("disabled")? != 0,
+        })
+    })
+    .transpose()
+}
+
+pub async fn find_id_by_email(db: &Db, email: &str) -> Result<Option<UserId>, DbError> {
+    Ok(find_for_login(db, email).await?.map(|r| r.id))
+}
+
+pub async fn set_password_hash(db: &Db, user: UserId, hash: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(db::now())
+        .bind(user.0)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_lang(db: &Db, user: UserId, lang: Lang) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+        .bind(lang.code())
+        .bind(user.0)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+async fn branches_of(conn: &mut Conn, user: UserId) -> Result<Vec<BranchId>, DbError> {
+    let rows =
+        sqlx::query("SELECT branch_id FROM user_branches WHERE user_id = $1 ORDER BY branch_id")
+            .bind(user.0)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.iter()
+        .map(|r| Ok(BranchId(r.try_get("branch_id")?)))
+        .collect()
+}
+
+fn account_from_row(
+    row: &sqlx::any::AnyRow,
+    branches: Vec<BranchId>,
+) -> Result<Option<(Account, Option<Lang>)>, DbError> {
+    if row.try_get::<i64, _>("disabled")? != 0 {
+        return Ok(None);
+    }
+    let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else {
+        return Ok(None);
+    };
+    let lang = row
+        .try_get::<Option<String>, _>("lang")?
+        .and_then(|l| Lang::from_code(&l));
+    Ok(Some((
+        Account {
+            id: UserId(row.try_get("user_id")?),
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            role,
+            branches,
+        },
+        lang,
+    )))
+}
+
+pub async fn create_session(
+    db: &Db,
+    id_hash: &str,
+    user: UserId,
+    csrf_token: &str,
+) -> Result<(), DbError> {
+    let now = db::now();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(id_hash)
+    .bind(user.0)
+    .bind(csrf_token)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<SessionRecord>, DbError> {
+    let mut conn = db.conn().await?;
+    let row = sqlx::query(
+        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
+                u.email, u.name, u.role, u.lang, u.disabled
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let branches = branches_of(&mut conn, UserId(row.try_get("user_id")?)).await?;
+    let Some((account, lang)) = account_from_row(&row, branches)? else {
+        return Ok(None);
+    };
+    Ok(Some(SessionRecord {
+        account,
+        lang,
+        csrf_token: row.try_get("csrf_token")?,
+        created_at: row.try_get("created_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+    }))
+}
+
+pub async fn touch_session(db: &Db, id_hash: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(db::now())
+        .bind(id_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (password change, account disabled).
+pub async fn delete_sessions_of(db: &Db, user: UserId) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn create_token(
+    db: &Db,
+    user: UserId,
+    name: &str,
+    token_hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user.0)
+    .bind(name)
+    .bind(token_hash)
+    .bind(db::now())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn find_token(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<(Account, Option<Lang>)>, DbError> {
+    let mut conn = db.conn().await?;
+    let row = sqlx::query(
+        "SELECT t.user_id, t.last_used_at, u.email, u.name, u.role, u.lang, u.disabled
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let user = UserId(row.try_get("user_id")?);
+    let branches = branches_of(&mut conn, user).await?;
+    let found = account_from_row(&row, branches)?;
+    // Record use at most once a minute, not on every request.
+    let now = db::now();
+    if row
+        .try_get::<Option<i64>, _>("last_used_at")?
+        .is_none_or(|t| t < now - 60)
+    {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(found)
+}
+
+pub async fn record_login_failure(db: &Db, scopes: &[String]) -> Result<(), DbError> {
+    let now = db::now();
+    for scope in scopes {
+        sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
+            .bind(scope)
+            .bind(now)
+            .execute(db.pool())
+            .await?;
+    }
+    sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(now - super::THROTTLE_WINDOW_SECS)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn recent_login_failures(db: &Db, scope: &str) -> Result<i64, DbError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE scope = $1 AND at >= $2")
+        .bind(scope)
+        .bind(db::now() - super::THROTTLE_WINDOW_SECS)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+pub async fn clear_login_failures(db: &Db, scope: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM login_failures WHERE scope = $1")
+        .bind(scope)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn audit(
+    db: &Db,
+    user: Option<UserId>,
+    action: &str,
+    detail: &str,
+) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1, $2, $3, $4)")
+        .bind(db::now())
+        .bind(user.map(|u| u.0))
+        .bind(action)
+        .bind(detail)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, DbError> {
+    let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("value")).transpose()?)
+}
+
+pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(db::now())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_setting(conn: &mut Conn, key: &str) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM settings WHERE key = $1")
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1,0 +1,425 @@
+//! The `solidarnist` command line. Every flag can also be set from the
+//! environment as `SOLIDARNIST_<FLAG>`; secrets can come from a file named
+//! by `SOLIDARNIST_<FLAG>_FILE`.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::app::{shutdown_signal, App};
+use crate::auth::{self, password, store, Role};
+use crate::config::{Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL};
+use crate::db::Db;
+use crate::directory::{self, csv::Kind, BranchId};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "solidarnist",
+    version,
+    about = "Run a labour-movement Ukraine solidarity campaign"
+)]
+struct Cli {
+    /// Log format: plain text for people, JSON for log collectors.
+    #[arg(
+        long,
+        global = true,
+        env = "SOLIDARNIST_LOG_FORMAT",
+        default_value = "plain"
+    )]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Plain,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Apply migrations and serve the web application.
+    Serve(ServeArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Import unions, branches or people from a CSV file (all or nothing).
+    Import {
+        /// unions, branches or people
+        kind: String,
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Export unions, branches or people as CSV.
+    Export {
+        /// unions, branches or people
+        kind: String,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Include contact details of people marked at risk (left out by default).
+        #[arg(long)]
+        include_at_risk: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+struct DbArgs {
+    /// sqlite://FILE or postgres://USER@HOST/DB [default: sqlite://solidarnist.db]
+    #[arg(long, env = "SOLIDARNIST_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// The flag, else the environment, else a file named by
+    /// `SOLIDARNIST_DATABASE_URL_FILE` (for a URL with a password), else the default.
+    fn url(&self) -> Result<String, String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        if let Ok(path) = std::env::var("SOLIDARNIST_DATABASE_URL_FILE") {
+            return std::fs::read_to_string(&path)
+                .map(|s| s.trim().to_owned())
+                .map_err(|e| format!("cannot read SOLIDARNIST_DATABASE_URL_FILE ({path}): {e}"));
+        }
+        Ok(DEFAULT_DATABASE_URL.to_owned())
+    }
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SOLIDARNIST_ADDR", default_value = DEFAULT_ADDR)]
+    addr: SocketAddr,
+    #[command(flatten)]
+    db: DbArgs,
+    /// Load the fictional demo data set into an empty database and print its logins.
+    #[arg(long, env = "SOLIDARNIST_DEMO")]
+    demo: bool,
+    /// Trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy).
+    #[arg(long, env = "SOLIDARNIST_TRUST_PROXY_HEADERS")]
+    trust_proxy_headers: bool,
+    /// Requests served at once; more get 503 straight away.
+    #[arg(
+        long,
+        env = "SOLIDARNIST_MAX_CONCURRENT_REQUESTS",
+        default_value_t = 512
+    )]
+    max_concurrent_requests: usize,
+    /// Seconds before a request is cut off.
+    #[arg(long, env = "SOLIDARNIST_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "SOLIDARNIST_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input.
+    Add {
+        #[arg(long, env = "SOLIDARNIST_EMAIL")]
+        email: String,
+        /// admin, coordinator, branch_officer or speaker
+        #[arg(long)]
+        role: String,
+        /// A branch a branch officer acts for (repeat for several).
+        #[arg(long = "branch")]
+        branches: Vec<i64>,
+        /// Display name (default: the part of the e-mail before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Create an API token for an account; it is printed once, alone on the last line.
+    Create {
+        #[arg(long, env = "SOLIDARNIST_EMAIL")]
+        email: String,
+        /// What the token is for, to recognise it later.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Plain => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// An error's whole chain, for a person at a terminal.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+async fn open(db: &DbArgs) -> Result<Db, String> {
+    let url = db.url()?;
+    let db = Db::connect(&url).await.map_err(|e| chain(&e))?;
+    db.migrate().await.map_err(|e| chain(&e))?;
+    Ok(db)
+}
+
+async fn run(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            branches,
+            name,
+            password_stdin: _,
+            db,
+        }) => {
+            let db = open(&db).await?;
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = line.trim_end_matches(['\r', '\n']).to_owned();
+            let branches: Vec<BranchId> = branches.into_iter().map(BranchId).collect();
+            let id = add_user(&db, &email, &role, &branches, name.as_deref(), &password).await?;
+            println!("created account {id} for {}", auth::normalise_email(&email));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::Create { email, name, db }) => {
+            let db = open(&db).await?;
+            let email = auth::normalise_email(&email);
+            let user = store::find_id_by_email(&db, &email)
+                .await
+                .map_err(|e| chain(&e))?
+                .ok_or_else(|| format!("no account with the e-mail {email}"))?;
+            let token = format!("{}{}", auth::TOKEN_PREFIX, auth::random_hex(20));
+            store::create_token(&db, user, &name, &auth::sha256_hex(&token))
+                .await
+                .map_err(|e| chain(&e))?;
+            println!("API token {name:?} for {email} (shown once; store it safely):");
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { kind, file, db } => {
+            let kind = Kind::parse(&kind)
+                .ok_or_else(|| format!("cannot import {kind:?}: use unions, branches or people"))?;
+            let db = open(&db).await?;
+            let input = std::fs::File::open(&file)
+                .map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+            let report = directory::csv::import(&db, kind, input)
+                .await
+                .map_err(|e| chain(&e))?;
+            if report.errors.is_empty() {
+                println!(
+                    "imported {} rows; {} already present",
+                    report.inserted, report.skipped
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("nothing was imported; fix these rows and run the import again:");
+                for e in &report.errors {
+                    eprintln!("  line {}, {}: {}", e.line, e.field, e.message);
+                }
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Export {
+            kind,
+            output,
+            include_at_risk,
+            db,
+        } => {
+            let kind = Kind::parse(&kind)
+                .ok_or_else(|| format!("cannot export {kind:?}: use unions, branches or people"))?;
+            let db = open(&db).await?;
+            let count = match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                    directory::csv::export(
+                        &db,
+                        kind,
+                        std::io::BufWriter::new(file),
+                        include_at_risk,
+                    )
+                    .await
+                }
+                None => {
+                    directory::csv::export(&db, kind, std::io::stdout().lock(), include_at_risk)
+                        .await
+                }
+            }
+            .map_err(|e| chain(&e))?;
+            eprintln!("exported {count} rows");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Creates an account after checking everything a person could get wrong.
+pub async fn add_user(
+    db: &Db,
+    email: &str,
+    role: &str,
+    branches: &[BranchId],
+    name: Option<&str>,
+    password: &str,
+) -> Result<auth::UserId, String> {
+    let email = auth::normalise_email(email);
+    if !auth::is_plausible_email(&email) {
+        return Err(format!("{email:?} is not an e-mail address"));
+    }
+    let role = Role::parse(role).ok_or_else(|| {
+        format!("unknown role {role:?}: use admin, coordinator, branch_officer or speaker")
+    })?;
+    if role == Role::BranchOfficer && branches.is_empty() {
+        return Err("a branch officer needs at least one --branch".to_owned());
+    }
+    if role != Role::BranchOfficer && !branches.is_empty() {
+        return Err("only branch officers are attached to branches".to_owned());
+    }
+    for b in branches {
+        if directory::store::get_branch(db, *b)
+            .await
+            .map_err(|e| chain(&e))?
+            .is_none()
+        {
+            return Err(format!("there is no branch {b}"));
+        }
+    }
+    let mut errors = crate::web::FieldErrors::new();
+    password::check_policy(password, &email, "password", &mut errors);
+    if let Some(e) = errors.get("password") {
+        return Err(format!(
+            "password: {}",
+            e.render(&crate::i18n::Tr::new(crate::i18n::Lang::En))
+        ));
+    }
+    let name = name
+        .map(str::to_owned)
+        .unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
+    let hash = password::hash(password);
+    let mut tx = db.write().await.map_err(|e| chain(&e))?;
+    let id = store::create_user(
+        &mut tx,
+        store::NewUser {
+            email: &email,
+            name: &name,
+            role,
+            password_hash: &hash,
+            branches,
+        },
+    )
+    .await
+    .map_err(|e| {
+        if e.is_unique_violation() {
+            format!("there is already an account for {email}")
+        } else {
+            chain(&e)
+        }
+    })?;
+    tx.commit().await.map_err(|e| chain(&e))?;
+    Ok(id)
+}
+
+async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
+    let config = Config {
+        addr: args.addr,
+        database_url: args.db.url()?,
+        trust_proxy_headers: args.trust_proxy_headers,
+        max_concurrent_requests: args.max_concurrent_requests.max(1),
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+        max_body_bytes: args.max_body_bytes.max(1024),
+    };
+    let app = App::build(config).await.map_err(|e| chain(&e))?;
+    let addr = app.local_addr();
+    let db = app.state().db.clone();
+    if args.demo {
+        match crate::demo::load(&db).await.map_err(|e| chain(&e))? {
+            Some(logins) => {
+                println!("Loaded the demo data set. Everything in it is fictional.");
+                println!("Demo logins (shown once):");
+                for login in logins {
+                    println!(
+                        "  {:<15} {:<40} {}",
+                        login.role.as_str(),
+                        login.email,
+                        login.password
+                    );
+                }
+            }
+            None => println!("The database already holds data; the demo data set was not loaded."),
+        }
+    }
+    if let Some(token) = crate::auth::pages::issue_setup_token(&db)
+        .await
+        .map_err(|e| chain(&e))?
+    {
+        println!("No admin account yet. Create the first one within 24 hours at:");
+        println!("  http://{addr}/setup?token={token}");
+    }
+    println!(
+        "Solidarnist is listening on http://{addr} ({} database)",
+        db.backend().name()
+    );
+    if std::io::stdout().is_terminal() {
+        println!("Press Ctrl-C to stop.");
+    }
+    app.run(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}

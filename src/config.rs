@@ -1,0 +1,43 @@
+//! The one typed configuration of a running instance, built from the command
+//! line and `SOLIDARNIST_*` environment variables by [`crate::cli`].
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The database every command uses when none is named: a SQLite file in the
+/// working directory, created on first run.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://solidarnist.db";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where `serve` listens.
+    pub addr: SocketAddr,
+    /// `sqlite://…` or `postgres://…`; the scheme picks the backend.
+    pub database_url: String,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy. Off by
+    /// default, because otherwise any client could pick its own IP address and
+    /// walk around the per-IP login throttle.
+    pub trust_proxy_headers: bool,
+    /// Requests handled at once; beyond this the server answers 503 at once
+    /// instead of queueing without bound.
+    pub max_concurrent_requests: usize,
+    /// A request that takes longer than this is cut off.
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Config {
+    /// A configuration for tests and tools: loopback, port chosen by the OS.
+    pub fn for_database(database_url: impl Into<String>) -> Config {
+        Config {
+            addr: "127.0.0.1:0".parse().expect("literal address"),
+            database_url: database_url.into(),
+            trust_proxy_headers: false,
+            max_concurrent_requests: 256,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}

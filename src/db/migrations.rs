@@ -1,0 +1,251 @@
+//! The schema, as an ordered list of migrations written once for both engines.
+//!
+//! The only word that differs between SQLite and PostgreSQL is how an
+//! auto-numbered primary key is declared; migrations write `{pk}` and the
+//! runner puts in each engine's form. Statements are separated by a `;` at
+//! the end of a line. A migration, once released, is never edited: a change
+//! to the schema is a new migration at the end.
+
+use sqlx::{Executor, Row};
+
+use super::{Backend, Db, DbError};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "accounts and directory",
+    sql: r#"
+-- Instance-wide values, such as the hash of the one-time setup token.
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+-- Unions: national unions, federations and confederations, British and
+-- Ukrainian. name_uk is the Ukrainian name where one is known; pages fall
+-- back to name. search_key is name and name_uk lower-cased in Rust, for
+-- case-insensitive search that also works for Cyrillic on SQLite.
+CREATE TABLE unions (
+    id {pk},
+    name TEXT NOT NULL,
+    name_uk TEXT,
+    country TEXT NOT NULL CHECK (country IN ('GB', 'UA')),
+    kind TEXT NOT NULL,
+    search_key TEXT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX unions_country_name ON unions (country, name);
+
+-- Branches of a union. sector and size_band come from fixed vocabularies in
+-- directory::model, because twinning matches on them; region is free text
+-- (British regions and nations, Ukrainian oblasts).
+CREATE TABLE branches (
+    id {pk},
+    union_id BIGINT NOT NULL REFERENCES unions (id),
+    name TEXT NOT NULL,
+    name_uk TEXT,
+    region TEXT NOT NULL,
+    sector TEXT NOT NULL,
+    size_band TEXT NOT NULL,
+    search_key TEXT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX branches_union_name ON branches (union_id, name);
+CREATE INDEX branches_sector ON branches (sector);
+
+-- People known to the campaign and their role at a branch. This is
+-- special-category data (union membership): every read is scoped by branch.
+-- at_risk marks a Ukrainian partner whose details must be shown to as few
+-- people as possible.
+CREATE TABLE people (
+    id {pk},
+    branch_id BIGINT REFERENCES branches (id),
+    name TEXT NOT NULL,
+    email TEXT,
+    phone TEXT,
+    role TEXT NOT NULL,
+    at_risk BIGINT NOT NULL DEFAULT 0,
+    search_key TEXT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX people_branch ON people (branch_id);
+
+-- Accounts that log in. email is stored lower-cased; password_hash is an
+-- Argon2id PHC string. lang is the account's chosen language, or NULL to
+-- follow the browser.
+CREATE TABLE users (
+    id {pk},
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    lang TEXT,
+    disabled BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+-- The branches a branch officer acts for.
+CREATE TABLE user_branches (
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    branch_id BIGINT NOT NULL REFERENCES branches (id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, branch_id)
+);
+CREATE INDEX user_branches_branch ON user_branches (branch_id);
+
+-- Server-side sessions, kept in the database so that several instances
+-- share them. Only a SHA-256 of the session id is stored: a copy of this
+-- table does not let anyone log in.
+CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- API bearer tokens, stored as SHA-256: the token itself is shown once.
+CREATE TABLE api_tokens (
+    id {pk},
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT
+);
+
+-- Failed logins, per account and per client address, for throttling that
+-- holds across instances. scope is 'account:<sha256 of e-mail>' or
+-- 'ip:<address>'; rows older than the window are deleted as we go.
+CREATE TABLE login_failures (
+    id {pk},
+    scope TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX login_failures_scope_at ON login_failures (scope, at);
+
+-- Who did what, when: logins, failed logins, account changes, views of
+-- partners at risk. detail never holds a password, token or session id.
+CREATE TABLE audit_log (
+    id {pk},
+    at BIGINT NOT NULL,
+    user_id BIGINT,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+"#,
+}];
+
+pub(super) async fn run(db: &Db) -> Result<(), DbError> {
+    let mut conn = db.conn().await?;
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at BIGINT NOT NULL
+        )",
+    )
+    .await?;
+    drop(conn);
+    for m in MIGRATIONS {
+        if applied(db, m.version).await? {
+            continue;
+        }
+        if let Err(source) = apply(db, m).await {
+            // Another instance starting at the same moment may have applied it
+            // first; then our attempt lost a race, not the schema.
+            if applied(db, m.version).await? {
+                continue;
+            }
+            return Err(DbError::Migration {
+                version: m.version,
+                name: m.name,
+                source,
+            });
+        }
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+    }
+    Ok(())
+}
+
+async fn applied(db: &Db, version: i64) -> Result<bool, DbError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations WHERE version = $1")
+        .bind(version)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+async fn apply(db: &Db, m: &Migration) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    for statement in statements(m.sql, db.backend()) {
+        tx.execute(statement.as_str()).await?;
+    }
+    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+        .bind(m.version)
+        .bind(m.name)
+        .bind(super::now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+fn statements(sql: &str, backend: Backend) -> Vec<String> {
+    let pk = match backend {
+        Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+        Backend::Postgres => "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+    };
+    let sql = sql.replace("{pk}", pk);
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in sql.lines() {
+        if line.trim_start().starts_with("--") {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.trim_end().ends_with(';') {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_strictly_increasing() {
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].version < pair[1].version);
+        }
+    }
+
+    #[test]
+    fn statements_split_and_primary_keys_differ_per_engine() {
+        let sqlite = statements(MIGRATIONS[0].sql, Backend::Sqlite);
+        let pg = statements(MIGRATIONS[0].sql, Backend::Postgres);
+        assert_eq!(sqlite.len(), pg.len());
+        assert!(sqlite.iter().all(|s| !s.contains("{pk}")));
+        assert!(sqlite.iter().any(|s| s.contains("AUTOINCREMENT")));
+        assert!(pg.iter().any(|s| s.contains("IDENTITY")));
+    }
+}

@@ -1,0 +1,215 @@
+//! What the directory's pages and API both do: parse input, check the
+//! caller's reach, store, and say what happened. Handlers only translate
+//! HTTP to these calls and back.
+
+use super::model::*;
+use super::store::{self, Edit};
+use crate::auth::{Action, Principal};
+use crate::db::Db;
+use crate::web::error::{AppError, FieldErrors};
+
+fn duplicate(e: crate::db::DbError) -> AppError {
+    if e.is_unique_violation() {
+        let mut errors = FieldErrors::new();
+        errors.add("name", "err-duplicate");
+        AppError::Invalid(errors)
+    } else {
+        e.into()
+    }
+}
+
+fn edit_result(edit: Edit) -> Result<(), AppError> {
+    match edit {
+        Edit::Done => Ok(()),
+        Edit::NotFound => Err(AppError::NotFound),
+        Edit::Stale => Err(AppError::stale()),
+    }
+}
+
+pub async fn create_union(db: &Db, input: &UnionInput) -> Result<Union, AppError> {
+    let mut errors = FieldErrors::new();
+    let fields = input.parse(None, &mut errors);
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    let mut tx = db.write().await?;
+    let id = store::insert_union(&mut tx, &fields)
+        .await
+        .map_err(duplicate)?;
+    tx.commit().await?;
+    store::get_union(db, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn edit_union(db: &Db, id: UnionId, input: &UnionInput) -> Result<Union, AppError> {
+    let current = store::get_union(db, id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let version = parse_version(input.version.as_ref(), &mut errors).unwrap_or(current.version);
+    let fields = input.parse(Some(&current), &mut errors);
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    edit_result(
+        store::update_union(db, id, version, &fields)
+            .await
+            .map_err(duplicate)?,
+    )?;
+    store::get_union(db, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn delete_union(db: &Db, id: UnionId) -> Result<(), AppError> {
+    match store::delete_union(db, id).await? {
+        Some(true) => Ok(()),
+        Some(false) => Err(AppError::conflict("in_use", "err-union-has-branches")),
+        None => Err(AppError::NotFound),
+    }
+}
+
+async fn check_union(
+    db: &Db,
+    fields: &Option<BranchFields>,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    if let Some(f) = fields {
+        if !store::union_exists(db, f.union_id).await? {
+            errors.add("union_id", "err-unknown-union");
+        }
+    }
+    Ok(())
+}
+
+pub async fn create_branch(db: &Db, input: &BranchInput) -> Result<Branch, AppError> {
+    let mut errors = FieldErrors::new();
+    let fields = input.parse(None, &mut errors);
+    check_union(db, &fields, &mut errors).await?;
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    let mut tx = db.write().await?;
+    let id = store::insert_branch(&mut tx, &fields)
+        .await
+        .map_err(duplicate)?;
+    tx.commit().await?;
+    store::get_branch(db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Coordinators may edit any branch, officers their own.
+pub async fn edit_branch(
+    db: &Db,
+    who: &Principal,
+    id: BranchId,
+    input: &BranchInput,
+) -> Result<Branch, AppError> {
+    if !who.may_at(Action::EditBranch, Some(id)) {
+        return Err(AppError::NotFound);
+    }
+    let current = store::get_branch(db, id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let version = parse_version(input.version.as_ref(), &mut errors).unwrap_or(current.version);
+    let fields = input.parse(Some(&current), &mut errors);
+    // Moving a branch to another union is a coordinator's decision.
+    if fields
+        .as_ref()
+        .is_some_and(|f| f.union_id != current.union_id)
+        && !who.may(Action::ManageBranches)
+    {
+        errors.add("union_id", "err-not-allowed");
+    }
+    check_union(db, &fields, &mut errors).await?;
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    edit_result(
+        store::update_branch(db, id, version, &fields)
+            .await
+            .map_err(duplicate)?,
+    )?;
+    store::get_branch(db, id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn delete_branch(db: &Db, id: BranchId) -> Result<(), AppError> {
+    match store::delete_branch(db, id).await? {
+        Some(true) => Ok(()),
+        Some(false) => Err(AppError::conflict("in_use", "err-branch-has-people")),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// A person's branch must be one the caller reaches; an officer must name one.
+fn check_person_branch(who: &Principal, fields: &Option<PersonFields>, errors: &mut FieldErrors) {
+    if let Some(f) = fields {
+        if !who.may_at(Action::ManagePeople, f.branch_id) {
+            let key = if f.branch_id.is_none() {
+                "err-required"
+            } else {
+                "err-unknown-branch"
+            };
+            errors.add("branch_id", key);
+        }
+    }
+}
+
+async fn check_branch_exists(
+    db: &Db,
+    fields: &Option<PersonFields>,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    if let Some(PersonFields {
+        branch_id: Some(b), ..
+    }) = fields
+    {
+        if !errors.has("branch_id") && store::get_branch(db, *b).await?.is_none() {
+            errors.add("branch_id", "err-unknown-branch");
+        }
+    }
+    Ok(())
+}
+
+pub async fn create_person(
+    db: &Db,
+    who: &Principal,
+    input: &PersonInput,
+) -> Result<Person, AppError> {
+    let mut errors = FieldErrors::new();
+    let fields = input.parse(None, &mut errors);
+    check_person_branch(who, &fields, &mut errors);
+    check_branch_exists(db, &fields, &mut errors).await?;
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    let mut tx = db.write().await?;
+    let id = store::insert_person(&mut tx, &fields).await?;
+    tx.commit().await?;
+    get_person(db, who, id).await
+}
+
+pub async fn get_person(db: &Db, who: &Principal, id: PersonId) -> Result<Person, AppError> {
+    store::get_person(db, &who.scope(Action::ViewPeople), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn edit_person(
+    db: &Db,
+    who: &Principal,
+    id: PersonId,
+    input: &PersonInput,
+) -> Result<Person, AppError> {
+    let current = store::get_person(db, &who.scope(Action::ManagePeople), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let version = parse_version(input.version.as_ref(), &mut errors).unwrap_or(current.version);
+    let fields = input.parse(Some(&current), &mut errors);
+    check_person_branch(who, &fields, &mut errors);
+    check_branch_exists(db, &fields, &mut errors).await?;
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    edit_result(store::update_person(db, id, version, &fields).await?)?;
+    get_person(db, who, id).await
+}
+
+pub async fn delete_person(db: &Db, who: &Principal, id: PersonId) -> Result<(), AppError> {
+    store::get_person(db, &who.scope(Action::ManagePeople), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if store::delete_person(db, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

@@ -1,0 +1,396 @@
+//! `/api/v1/unions`, `/api/v1/branches`, `/api/v1/people`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::actions;
+use super::model::*;
+use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
+use crate::auth::Action;
+use crate::web::error::{AppError, FieldErrors};
+use crate::web::extract::{ApiJson, Id, Paging, Query};
+use crate::web::{AppState, Ctx};
+
+/// Times in JSON are RFC 3339 in UTC.
+pub fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnionJson {
+    pub id: UnionId,
+    pub name: String,
+    pub name_uk: Option<String>,
+    pub country: Country,
+    pub kind: UnionKind,
+    /// Send this back with an edit; a stale one gets 409.
+    pub version: i64,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BranchJson {
+    pub id: BranchId,
+    pub union_id: UnionId,
+    pub union_name: String,
+    pub country: Country,
+    pub name: String,
+    pub name_uk: Option<String>,
+    pub region: String,
+    pub sector: Sector,
+    pub size_band: SizeBand,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonJson {
+    pub id: PersonId,
+    pub branch_id: Option<BranchId>,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: BranchRole,
+    pub at_risk: bool,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+/// One page of a list.
+#[derive(Serialize)]
+pub struct ListJson<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// Request bodies, as the OpenAPI document shows them. (The handlers read
+/// the looser model inputs, which also take numbers as strings.)
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct UnionBody {
+    name: String,
+    name_uk: Option<String>,
+    country: Country,
+    kind: UnionKind,
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct BranchBody {
+    union_id: UnionId,
+    name: String,
+    name_uk: Option<String>,
+    region: String,
+    sector: Sector,
+    size_band: SizeBand,
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct PersonBody {
+    branch_id: Option<BranchId>,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    role: BranchRole,
+    at_risk: Option<bool>,
+    version: Option<i64>,
+}
+
+impl From<Union> for UnionJson {
+    fn from(u: Union) -> UnionJson {
+        UnionJson {
+            id: u.id,
+            name: u.name,
+            name_uk: u.name_uk,
+            country: u.country,
+            kind: u.kind,
+            version: u.version,
+            updated_at: rfc3339(u.updated_at),
+        }
+    }
+}
+
+impl From<Branch> for BranchJson {
+    fn from(b: Branch) -> BranchJson {
+        BranchJson {
+            id: b.id,
+            union_id: b.union_id,
+            union_name: b.union_name,
+            country: b.country,
+            name: b.name,
+            name_uk: b.name_uk,
+            region: b.region,
+            sector: b.sector,
+            size_band: b.size_band,
+            version: b.version,
+            updated_at: rfc3339(b.updated_at),
+        }
+    }
+}
+
+impl From<Person> for PersonJson {
+    fn from(p: Person) -> PersonJson {
+        PersonJson {
+            id: p.id,
+            branch_id: p.branch_id,
+            name: p.name,
+            email: p.email,
+            phone: p.phone,
+            role: p.role,
+            at_risk: p.at_risk,
+            version: p.version,
+            updated_at: rfc3339(p.updated_at),
+        }
+    }
+}
+
+fn list<T, J: From<T> + Serialize>(
+    (items, total): (Vec<T>, i64),
+    paging: Paging,
+) -> Json<ListJson<J>> {
+    Json(ListJson {
+        items: items.into_iter().map(J::from).collect(),
+        page: paging.page,
+        per_page: paging.per_page,
+        total,
+    })
+}
+
+fn created<J: Serialize>(body: J) -> Response {
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// Query parameters of the lists, as text, parsed here so that a bad value
+/// is a 422 naming the parameter.
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    country: Option<String>,
+    union_id: Option<String>,
+    sector: Option<String>,
+    region: Option<String>,
+    branch_id: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+fn opt_choice<T>(
+    value: &Option<String>,
+    field: &str,
+    parse: fn(&str) -> Option<T>,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    parse(v).or_else(|| {
+        errors.add(field, "err-choice");
+        None
+    })
+}
+
+fn opt_id<T: std::str::FromStr>(
+    value: &Option<String>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    v.parse().ok().or_else(|| {
+        errors.add(field, "err-wrong-type");
+        None
+    })
+}
+
+pub async fn list_unions(
+    State(app): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
+    let mut errors = FieldErrors::new();
+    let filter = UnionFilter {
+        q: q.q.clone(),
+        country: opt_choice(&q.country, "country", Country::parse, &mut errors),
+    };
+    errors.into_result()?;
+    let found = store::list_unions(&app.db, &filter, paging).await?;
+    Ok(list::<_, UnionJson>(found, paging).into_response())
+}
+
+pub async fn create_union(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<UnionInput>,
+) -> Result<Response, AppError> {
+    let union = actions::create_union(&app.db, &input)
+        .await
+        .map_err(api_duplicate)?;
+    Ok(created(UnionJson::from(union)))
+}
+
+pub async fn get_union(
+    State(app): State<AppState>,
+    Id(id): Id<UnionId>,
+) -> Result<Json<UnionJson>, AppError> {
+    let union = store::get_union(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(union.into()))
+}
+
+pub async fn edit_union(
+    State(app): State<AppState>,
+    Id(id): Id<UnionId>,
+    ApiJson(input): ApiJson<UnionInput>,
+) -> Result<Json<UnionJson>, AppError> {
+    let union = actions::edit_union(&app.db, id, &input)
+        .await
+        .map_err(api_duplicate)?;
+    Ok(Json(union.into()))
+}
+
+pub async fn delete_union(
+    State(app): State<AppState>,
+    Id(id): Id<UnionId>,
+) -> Result<StatusCode, AppError> {
+    actions::delete_union(&app.db, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// In the API a duplicate name is a conflict (409), as SPEC says; forms show
+/// it beside the field instead.
+fn api_duplicate(e: AppError) -> AppError {
+    match &e {
+        AppError::Invalid(fields)
+            if fields.get("name").is_some_and(|f| f.key == "err-duplicate") =>
+        {
+            AppError::conflict("duplicate", "err-duplicate")
+        }
+        _ => e,
+    }
+}
+
+pub async fn list_branches(
+    State(app): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
+    let mut errors = FieldErrors::new();
+    let filter = BranchFilter {
+        q: q.q.clone(),
+        union_id: opt_id(&q.union_id, "union_id", &mut errors),
+        country: opt_choice(&q.country, "country", Country::parse, &mut errors),
+        sector: opt_choice(&q.sector, "sector", Sector::parse, &mut errors),
+        region: q.region.clone(),
+    };
+    errors.into_result()?;
+    let found = store::list_branches(&app.db, &filter, paging).await?;
+    Ok(list::<_, BranchJson>(found, paging).into_response())
+}
+
+pub async fn create_branch(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<BranchInput>,
+) -> Result<Response, AppError> {
+    let branch = actions::create_branch(&app.db, &input)
+        .await
+        .map_err(api_duplicate)?;
+    Ok(created(BranchJson::from(branch)))
+}
+
+pub async fn get_branch(
+    State(app): State<AppState>,
+    Id(id): Id<BranchId>,
+) -> Result<Json<BranchJson>, AppError> {
+    let branch = store::get_branch(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(branch.into()))
+}
+
+pub async fn edit_branch(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<BranchId>,
+    ApiJson(input): ApiJson<BranchInput>,
+) -> Result<Json<BranchJson>, AppError> {
+    let branch = actions::edit_branch(&app.db, &ctx.principal, id, &input)
+        .await
+        .map_err(api_duplicate)?;
+    Ok(Json(branch.into()))
+}
+
+pub async fn delete_branch(
+    State(app): State<AppState>,
+    Id(id): Id<BranchId>,
+) -> Result<StatusCode, AppError> {
+    actions::delete_branch(&app.db, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn list_people(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
+    let mut errors = FieldErrors::new();
+    let filter = PersonFilter {
+        q: q.q.clone(),
+        branch_id: opt_id(&q.branch_id, "branch_id", &mut errors),
+    };
+    errors.into_result()?;
+    let scope = ctx.principal.scope(Action::ViewPeople);
+    let found = store::list_people(&app.db, &scope, &filter, paging).await?;
+    Ok(list::<_, PersonJson>(found, paging).into_response())
+}
+
+pub async fn create_person(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<Response, AppError> {
+    let person = actions::create_person(&app.db, &ctx.principal, &input).await?;
+    Ok(created(PersonJson::from(person)))
+}
+
+pub async fn get_person(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<PersonId>,
+) -> Result<Json<PersonJson>, AppError> {
+    Ok(Json(
+        actions::get_person(&app.db, &ctx.principal, id)
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn edit_person(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<PersonId>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<Json<PersonJson>, AppError> {
+    Ok(Json(
+        actions::edit_person(&app.db, &ctx.principal, id, &input)
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn delete_person(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<PersonId>,
+) -> Result<StatusCode, AppError> {
+    actions::delete_person(&app.db, &ctx.principal, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,485 @@
+//! CSV import and export of unions, branches and people.
+//!
+//! Import reads the whole file and checks every row first; if any row is bad
+//! it reports each one (line, field, reason) and writes nothing. Otherwise it
+//! writes all rows in one transaction, so an import is all or nothing.
+//! Records already in the directory (same union name in the same country,
+//! same branch name in the same union, same e-mail at the same branch) are
+//! skipped, so an interrupted or repeated import can simply be run again.
+//!
+//! Export writes UTF-8 with a byte-order mark, which spreadsheet programs
+//! need to show Cyrillic names correctly, in the same columns import reads.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::model::*;
+use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
+use crate::auth::Scope;
+use crate::db::{Db, DbError};
+use crate::i18n::{Lang, Tr};
+use crate::web::error::FieldErrors;
+use crate::web::extract::Paging;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Unions,
+    Branches,
+    People,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "unions" => Some(Kind::Unions),
+            "branches" => Some(Kind::Branches),
+            "people" => Some(Kind::People),
+            _ => None,
+        }
+    }
+
+    fn headers(self) -> &'static [&'static str] {
+        match self {
+            Kind::Unions => &["id", "name", "name_uk", "country", "kind"],
+            Kind::Branches => &[
+                "id",
+                "union",
+                "name",
+                "name_uk",
+                "region",
+                "sector",
+                "size_band",
+            ],
+            Kind::People => &[
+                "id",
+                "branch_id",
+                "name",
+                "email",
+                "phone",
+                "role",
+                "at_risk",
+            ],
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The line in the file, counting the header as line 1.
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub inserted: u64,
+    pub skipped: u64,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is not valid CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("the file has no column {0:?}")]
+    MissingColumn(&'static str),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Reads a CSV file, skipping a UTF-8 byte-order mark if there is one.
+fn reader(mut input: impl Read) -> Result<::csv::Reader<std::io::Cursor<Vec<u8>>>, ImportError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    Ok(::csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(::csv::Trim::Fields)
+        .from_reader(std::io::Cursor::new(bytes)))
+}
+
+struct Columns(HashMap<String, usize>);
+
+impl Columns {
+    fn get<'r>(&self, record: &'r ::csv::StringRecord, name: &str) -> Option<&'r str> {
+        self.0.get(name).and_then(|&i| record.get(i))
+    }
+
+    fn text(&self, record: &::csv::StringRecord, name: &str) -> Option<String> {
+        self.get(record, name).map(str::to_owned)
+    }
+
+    fn require(&self, names: &[&'static str]) -> Result<(), ImportError> {
+        match names.iter().find(|n| !self.0.contains_key(**n)) {
+            Some(missing) => Err(ImportError::MissingColumn(missing)),
+            None => Ok(()),
+        }
+    }
+}
+
+fn progress(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+fn push_errors(report: &mut Report, line: u64, errors: &FieldErrors) {
+    let tr = Tr::new(Lang::En);
+    for (field, message) in errors.render(&tr) {
+        report.errors.push(RowError {
+            line,
+            field,
+            message,
+        });
+    }
+}
+
+pub async fn import(db: &Db, kind: Kind, input: impl Read) -> Result<Report, ImportError> {
+    let mut reader = reader(input)?;
+    let columns = Columns(
+        reader
+            .headers()?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim().to_lowercase(), i))
+            .collect(),
+    );
+    let records: Vec<::csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+    match kind {
+        Kind::Unions => import_unions(db, &columns, &records).await,
+        Kind::Branches => import_branches(db, &columns, &records).await,
+        Kind::People => import_people(db, &columns, &records).await,
+    }
+}
+
+fn line_of(index: usize) -> u64 {
+    index as u64 + 2
+}
+
+async fn import_unions(
+    db: &Db,
+    columns: &Columns,
+    records: &[::csv::StringRecord],
+) -> Result<Report, ImportError> {
+    columns.require(&["name", "country", "kind"])?;
+    let existing: HashSet<(Country, String)> = store::all_unions(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.country, u.name.to_lowercase()))
+        .collect();
+    let mut report = Report::default();
+    let mut seen: HashMap<(Country, String), u64> = HashMap::new();
+    let mut rows = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        let line = line_of(i);
+        let input = UnionInput {
+            name: columns.text(record, "name"),
+            name_uk: columns.text(record, "name_uk"),
+            country: columns.text(record, "country"),
+            kind: columns.text(record, "kind"),
+            version: None,
+        };
+        let mut errors = FieldErrors::new();
+        let Some(fields) = input.parse(None, &mut errors).filter(|_| errors.is_empty()) else {
+            push_errors(&mut report, line, &errors);
+            continue;
+        };
+        let key = (fields.country, fields.name.to_lowercase());
+        if let Some(first) = seen.insert(key.clone(), line) {
+            errors.add_with("name", "err-duplicate-row", first);
+            push_errors(&mut report, line, &errors);
+        } else if existing.contains(&key) {
+            report.skipped += 1;
+        } else {
+            rows.push(fields);
+        }
+    }
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let bar = progress(rows.len() as u64, "unions");
+    let mut tx = db.write().await?;
+    for fields in &rows {
+        store::insert_union(&mut tx, fields).await?;
+        bar.inc(1);
+    }
+    tx.commit().await?;
+    bar.finish();
+    report.inserted = rows.len() as u64;
+    Ok(report)
+}
+
+async fn import_branches(
+    db: &Db,
+    columns: &Columns,
+    records: &[::csv::StringRecord],
+) -> Result<Report, ImportError> {
+    columns.require(&["union", "name", "region", "sector", "size_band"])?;
+    let unions = store::all_unions(db).await?;
+    let mut by_name: HashMap<String, Vec<UnionId>> = HashMap::new();
+    for u in &unions {
+        by_name.entry(u.name.to_lowercase()).or_default().push(u.id);
+    }
+    let existing: HashSet<(UnionId, String)> = all_branches(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.union_id, b.name.to_lowercase()))
+        .collect();
+    let mut report = Report::default();
+    let mut seen: HashMap<(UnionId, String), u64> = HashMap::new();
+    let mut rows = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        let line = line_of(i);
+        let mut errors = FieldErrors::new();
+        let union_ref = columns
+            .get(record, "union")
+            .unwrap_or("")
+            .trim()
+            .to_lowercase();
+        let union_id = match by_name.get(&union_ref).map(Vec::as_slice) {
+            Some([one]) => Some(*one),
+            Some(_) => {
+                errors.add("union", "err-ambiguous-union");
+                None
+            }
+            None => {
+                errors.add("union", "err-unknown-union");
+                None
+            }
+        };
+        let input = BranchInput {
+            union_id: union_id.map(|u| Loose::Int(u.0)),
+            name: columns.text(record, "name"),
+            name_uk: columns.text(record, "name_uk"),
+            region: columns.text(record, "region"),
+            sector: columns.text(record, "sector"),
+            size_band: columns.text(record, "size_band"),
+            version: None,
+        };
+        let fields = input.parse(None, &mut errors);
+        let Some(fields) = fields.filter(|_| errors.is_empty()) else {
+            // The union column's own error says it better than union_id's.
+            let mut shown = FieldErrors::new();
+            for (field, e) in [("union", errors.get("union")), ("name", errors.get("name"))] {
+                if let Some(e) = e {
+                    shown.add(field, e.key);
+                }
+            }
+            for field in ["name_uk", "region", "sector", "size_band"] {
+                if let Some(e) = errors.get(field) {
+                    shown.add(field, e.key);
+                }
+            }
+            push_errors(&mut report, line, &shown);
+            continue;
+        };
+        let key = (fields.union_id, fields.name.to_lowercase());
+        if let Some(first) = seen.insert(key.clone(), line) {
+            errors.add_with("name", "err-duplicate-row", first);
+            push_errors(&mut report, line, &errors);
+        } else if existing.contains(&key) {
+            report.skipped += 1;
+        } else {
+            rows.push(fields);
+        }
+    }
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let bar = progress(rows.len() as u64, "branches");
+    let mut tx = db.write().await?;
+    for fields in &rows {
+        store::insert_branch(&mut tx, fields).await?;
+        bar.inc(1);
+    }
+    tx.commit().await?;
+    bar.finish();
+    report.inserted = rows.len() as u64;
+    Ok(report)
+}
+
+async fn import_people(
+    db: &Db,
+    columns: &Columns,
+    records: &[::csv::StringRecord],
+) -> Result<Report, ImportError> {
+    columns.require(&["name", "role"])?;
+    let branches: HashSet<BranchId> = all_branches(db).await?.into_iter().map(|b| b.id).collect();
+    let existing: HashSet<(Option<BranchId>, String)> = all_people(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| Some((p.branch_id, p.email?)))
+        .collect();
+    let mut report = Report::default();
+    let mut seen: HashMap<(Option<BranchId>, String), u64> = HashMap::new();
+    let mut rows = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        let line = line_of(i);
+        let input = PersonInput {
+            branch_id: columns.text(record, "branch_id").map(Loose::Text),
+            name: columns.text(record, "name"),
+            email: columns.text(record, "email"),
+            phone: columns.text(record, "phone"),
+            role: columns.text(record, "role"),
+            at_risk: columns.text(record, "at_risk").map(Loose::Text),
+            version: None,
+        };
+        let mut errors = FieldErrors::new();
+        let fields = input.parse(None, &mut errors);
+        if let Some(PersonFields {
+            branch_id: Some(b), ..
+        }) = &fields
+        {
+            if !branches.contains(b) {
+                errors.add("branch_id", "err-unknown-branch");
+            }
+        }
+        let Some(fields) = fields.filter(|_| errors.is_empty()) else {
+            push_errors(&mut report, line, &errors);
+            continue;
+        };
+        match fields.email.clone().map(|e| (fields.branch_id, e)) {
+            Some(key) if existing.contains(&key) => report.skipped += 1,
+            Some(key) => {
+                if let Some(first) = seen.insert(key, line) {
+                    errors.add_with("email", "err-duplicate-row", first);
+                    push_errors(&mut report, line, &errors);
+                } else {
+                    rows.push(fields);
+                }
+            }
+            None => rows.push(fields),
+        }
+    }
+    if !report.errors.is_empty() {
+        return Ok(report);
+    }
+    let bar = progress(rows.len() as u64, "people");
+    let mut tx = db.write().await?;
+    for fields in &rows {
+        store::insert_person(&mut tx, fields).await?;
+        bar.inc(1);
+    }
+    tx.commit().await?;
+    bar.finish();
+    report.inserted = rows.len() as u64;
+    Ok(report)
+}
+
+const EXPORT_PAGE: i64 = 200;
+
+/// Pages through a list query to the end.
+async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, DbError>
+where
+    F: FnMut(Paging) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, i64), DbError>>,
+{
+    let mut out = Vec::new();
+    for page in 1.. {
+        let (items, total) = fetch(Paging {
+            page,
+            per_page: EXPORT_PAGE,
+        })
+        .await?;
+        let done = items.is_empty() || (page * EXPORT_PAGE) >= total;
+        out.extend(items);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+async fn all_branches(db: &Db) -> Result<Vec<Branch>, DbError> {
+    let filter = BranchFilter::default();
+    all_pages(|p| store::list_branches(db, &filter, p)).await
+}
+
+async fn all_people(db: &Db) -> Result<Vec<Person>, DbError> {
+    let filter = PersonFilter::default();
+    all_pages(|p| store::list_people(db, &Scope::All, &filter, p)).await
+}
+
+/// Writes every record of a kind. People marked at risk are exported without
+/// their e-mail address and phone number unless `include_at_risk` is set.
+pub async fn export(
+    db: &Db,
+    kind: Kind,
+    output: impl Write,
+    include_at_risk: bool,
+) -> Result<u64, ImportError> {
+    let mut output = output;
+    output.write_all(&[0xEF, 0xBB, 0xBF])?;
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(output);
+    writer.write_record(kind.headers())?;
+    let mut count = 0;
+    match kind {
+        Kind::Unions => {
+            let filter = UnionFilter::default();
+            let unions = all_pages(|p| store::list_unions(db, &filter, p)).await?;
+            for u in unions {
+                writer.write_record([
+                    u.id.to_string(),
+                    u.name,
+                    u.name_uk.unwrap_or_default(),
+                    u.country.code().to_owned(),
+                    u.kind.code().to_owned(),
+                ])?;
+                count += 1;
+            }
+        }
+        Kind::Branches => {
+            for b in all_branches(db).await? {
+                writer.write_record([
+                    b.id.to_string(),
+                    b.union_name,
+                    b.name,
+                    b.name_uk.unwrap_or_default(),
+                    b.region,
+                    b.sector.code().to_owned(),
+                    b.size_band.code().to_owned(),
+                ])?;
+                count += 1;
+            }
+        }
+        Kind::People => {
+            for p in all_people(db).await? {
+                let hide = p.at_risk && !include_at_risk;
+                writer.write_record([
+                    p.id.to_string(),
+                    p.branch_id.map(|b| b.to_string()).unwrap_or_default(),
+                    p.name,
+                    if hide {
+                        String::new()
+                    } else {
+                        p.email.unwrap_or_default()
+                    },
+                    if hide {
+                        String::new()
+                    } else {
+                        p.phone.unwrap_or_default()
+                    },
+                    p.role.code().to_owned(),
+                    p.at_risk.to_string(),
+                ])?;
+                count += 1;
+            }
+        }
+    }
+    writer.flush()?;
+    Ok(count)
+}

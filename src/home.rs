@@ -1,0 +1,115 @@
+//! The public home page: what the campaign is, and the six things it asks of
+//! every union branch.
+
+use askama::Template;
+use axum::response::Response;
+
+use crate::auth::Action;
+use crate::web::error::AppError;
+use crate::web::{page, Ctx, Route};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/", Action::ViewPublic, home),
+        Route::get("/static/style.css", Action::ViewPublic, stylesheet),
+    ]
+}
+
+/// One of the campaign's asks, as the home page shows it.
+pub struct CampaignAction {
+    /// Message id prefix: `action-<key>-title` and `action-<key>-text`.
+    pub key: &'static str,
+    pub number: u8,
+}
+
+impl CampaignAction {
+    pub fn title_key(&self) -> String {
+        format!("action-{}-title", self.key)
+    }
+
+    pub fn text_key(&self) -> String {
+        format!("action-{}-text", self.key)
+    }
+}
+
+/// The six actions, in the campaign's own order. None of them has its own
+/// part of the platform yet; the page says so rather than link to nothing.
+pub const ACTIONS: [CampaignAction; 6] = [
+    CampaignAction {
+        key: "speaker",
+        number: 1,
+    },
+    CampaignAction {
+        key: "twinning",
+        number: 2,
+    },
+    CampaignAction {
+        key: "national",
+        number: 3,
+    },
+    CampaignAction {
+        key: "donate",
+        number: 4,
+    },
+    CampaignAction {
+        key: "motion",
+        number: 5,
+    },
+    CampaignAction {
+        key: "network",
+        number: 6,
+    },
+];
+
+#[derive(Template)]
+#[template(path = "home/index.html")]
+struct HomePage {
+    ctx: Ctx,
+    actions: &'static [CampaignAction],
+}
+
+async fn home(ctx: Ctx) -> Result<Response, AppError> {
+    page(HomePage {
+        ctx,
+        actions: &ACTIONS,
+    })
+}
+
+const STYLE: &str = include_str!("../static/style.css");
+
+async fn stylesheet() -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{message_ids, Lang};
+
+    #[test]
+    fn every_action_has_its_words_in_both_languages() {
+        for lang in Lang::ALL {
+            let ids = message_ids(lang);
+            for a in &ACTIONS {
+                assert!(
+                    ids.contains(&a.title_key()),
+                    "{} {}",
+                    lang.code(),
+                    a.title_key()
+                );
+                assert!(
+                    ids.contains(&a.text_key()),
+                    "{} {}",
+                    lang.code(),
+                    a.text_key()
+                );
+            }
+        }
+    }
+}

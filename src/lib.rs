@@ -1,0 +1,34 @@
+//! Solidarnist runs a labour-movement Ukraine solidarity campaign: union
+//! branches inviting speakers, twinning with Ukrainian branches, passing
+//! motions, affiliating and raising money for aid appeals.
+//!
+//! # Layout
+//!
+//! Campaign areas, one module each:
+//!
+//! - [`directory`]: unions, branches and the people at them.
+//! - [`home`]: the public home page with the campaign's six actions.
+//!
+//! Shared plumbing beside them:
+//!
+//! - [`cli`]: the `solidarnist` command line; every flag also comes from `SOLIDARNIST_*`.
+//! - [`config`]: the one typed configuration built from flags and environment.
+//! - [`app`]: builds the HTTP application from a config and serves it until shutdown.
+//! - [`db`]: the connection pool for SQLite or PostgreSQL and the migrations.
+//! - [`auth`]: accounts, passwords, sessions, CSRF, API tokens and the permission model.
+//! - [`web`]: page layout, error responses, extractors, security headers.
+//! - [`i18n`]: English and Ukrainian messages.
+//! - [`demo`]: the fictional demo data set.
+//! - [`openapi`]: the OpenAPI document, generated from the route table.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod directory;
+pub mod home;
+pub mod i18n;
+pub mod openapi;
+pub mod web;

@@ -1,0 +1,277 @@
+//! One error type for every handler, and how it becomes a response.
+//!
+//! A handler returns `Err(AppError::…)`; the response carries the error as an
+//! extension, and [`super::context`] renders it once it knows who asked and in
+//! which language: JSON under `/api/`, a page everywhere else. Internal causes
+//! are logged with their whole chain and never shown to the client.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::db::DbError;
+use crate::i18n::Tr;
+
+/// Field name → message key (with an optional argument), in the order of the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(BTreeMap<String, FieldError>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// A message id in the locale files, such as `err-required`.
+    pub key: &'static str,
+    /// The value for the message's `$arg`, if it has one.
+    pub arg: Option<String>,
+}
+
+impl FieldErrors {
+    pub fn new() -> FieldErrors {
+        FieldErrors::default()
+    }
+
+    /// Records the first error for a field; later ones for the same field wait
+    /// until the first is fixed.
+    pub fn add(&mut self, field: &str, key: &'static str) {
+        self.0
+            .entry(field.to_owned())
+            .or_insert(FieldError { key, arg: None });
+    }
+
+    pub fn add_with(&mut self, field: &str, key: &'static str, arg: impl ToString) {
+        self.0.entry(field.to_owned()).or_insert(FieldError {
+            key,
+            arg: Some(arg.to_string()),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&FieldError> {
+        self.0.get(field)
+    }
+
+    /// The message for a field in the viewer's language, or "" (for templates).
+    pub fn message(&self, tr: &Tr, field: &str) -> String {
+        self.get(field).map(|e| e.render(tr)).unwrap_or_default()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn render(&self, tr: &Tr) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .map(|(field, e)| (field.clone(), e.render(tr)))
+            .collect()
+    }
+
+    /// `Ok(())` when nothing was wrong, else the errors as a 422.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+}
+
+impl FieldError {
+    pub fn render(&self, tr: &Tr) -> String {
+        match &self.arg {
+            Some(arg) => tr.t1(self.key, "arg", arg),
+            None => tr.t(self.key),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request could not be read at all: bad JSON, bad query string.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    #[error("no credentials")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    /// Also for records the caller may not know exist.
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// A conflict with the current state: a duplicate, a stale edit, a record
+    /// still in use. `key` is the message id that explains it.
+    #[error("conflict: {code}")]
+    Conflict {
+        code: &'static str,
+        key: &'static str,
+    },
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("rate limited")]
+    RateLimited,
+    #[error("overloaded")]
+    Overloaded,
+    #[error("timed out")]
+    Timeout,
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code in the JSON error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Malformed(_) => "malformed",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Conflict { code, .. } => code,
+            AppError::Invalid(_) => "invalid",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::RateLimited => "rate_limited",
+            AppError::Overloaded => "overloaded",
+            AppError::Timeout => "timeout",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The human message in the viewer's language.
+    pub fn message(&self, tr: &Tr) -> String {
+        match self {
+            AppError::Malformed(detail) => tr.t1("err-malformed", "arg", detail),
+            AppError::Unauthenticated => tr.t("err-unauthenticated"),
+            AppError::Forbidden => tr.t("err-forbidden"),
+            AppError::Csrf => tr.t("err-csrf"),
+            AppError::NotFound => tr.t("err-not-found"),
+            AppError::MethodNotAllowed => tr.t("err-method-not-allowed"),
+            AppError::Conflict { key, .. } => tr.t(key),
+            AppError::Invalid(_) => tr.t("err-invalid"),
+            AppError::PayloadTooLarge => tr.t("err-payload-too-large"),
+            AppError::RateLimited => tr.t("err-rate-limited"),
+            AppError::Overloaded => tr.t("err-overloaded"),
+            AppError::Timeout => tr.t("err-timeout"),
+            AppError::Internal(_) => tr.t("err-internal"),
+        }
+    }
+
+    pub fn conflict(code: &'static str, key: &'static str) -> AppError {
+        AppError::Conflict { code, key }
+    }
+
+    /// The error a stale edit gets: someone else saved first.
+    pub fn stale() -> AppError {
+        AppError::conflict("stale", "err-stale")
+    }
+
+    /// Turns a unique-key violation into a field error on `field`; any other
+    /// database error stays internal.
+    pub fn unique_as_field(e: DbError, field: &str) -> AppError {
+        if e.is_unique_violation() {
+            let mut errors = FieldErrors::new();
+            errors.add(field, "err-duplicate");
+            AppError::Invalid(errors)
+        } else {
+            e.into()
+        }
+    }
+
+    /// The same error, for rendering after the response has left the handler.
+    fn shareable(self) -> Arc<AppError> {
+        Arc::new(self)
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> AppError {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> AppError {
+        AppError::Internal(Box::new(DbError::Sqlx(e)))
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> AppError {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+/// The marker the context layer looks for to render an error.
+#[derive(Clone)]
+pub struct ErrorMarker(pub Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            log_chain(cause.as_ref());
+        }
+        let status = self.status();
+        let mut response = status.into_response();
+        response
+            .extensions_mut()
+            .insert(ErrorMarker(self.shareable()));
+        response
+    }
+}
+
+fn log_chain(cause: &(dyn std::error::Error + 'static)) {
+    let mut chain = cause.to_string();
+    let mut source = cause.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    tracing::error!(error = %chain, "internal error");
+}
+
+/// Errors that reach us without our marker (the router's own 404 and 405,
+/// the body limit's 413, the timeout's 408, the load shedder's 503) become
+/// ours, so that every error has the same shape.
+pub fn from_bare_status(status: StatusCode) -> Option<AppError> {
+    Some(match status {
+        StatusCode::BAD_REQUEST => AppError::Malformed(String::new()),
+        StatusCode::NOT_FOUND => AppError::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        StatusCode::REQUEST_TIMEOUT => AppError::Timeout,
+        StatusCode::SERVICE_UNAVAILABLE => AppError::Overloaded,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            AppError::Malformed("unsupported content type".to_owned())
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => AppError::Malformed(String::new()),
+        s if s.is_server_error() => AppError::Internal("unexpected server error".into()),
+        _ => return None,
+    })
+}

@@ -1,0 +1,196 @@
+//! Extractors that turn bad input into our errors instead of axum's plain
+//! text: malformed JSON is a 400, JSON of the wrong shape is a 422 naming
+//! the field, and an id that is not a positive number names no record (404).
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::error::{AppError, FieldErrors};
+
+/// A JSON request body.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                let ct = ct.split(';').next().unwrap_or("").trim();
+                ct == "application/json" || ct.ends_with("+json")
+            });
+        if !is_json {
+            return Err(AppError::Malformed(
+                "expected Content-Type: application/json".to_owned(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Syntax errors are 400; a value of the wrong type is 422 on its field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
+    if !value.is_object() {
+        return Err(AppError::Malformed("expected a JSON object".to_owned()));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let mut errors = FieldErrors::new();
+        let field = if path == "." { "body" } else { path.as_str() };
+        errors.add(field, "err-wrong-type");
+        AppError::Invalid(errors)
+    })
+}
+
+/// A URL-encoded form body. Form structs take every field as text (with
+/// `#[serde(default)]`), so that parsing, and its errors, happen in our code.
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|e| AppError::Malformed(e.to_string()))
+    }
+}
+
+/// A query string; like forms, query structs take text and parse it themselves.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(Query)
+            .map_err(|e| AppError::Malformed(e.to_string()))
+    }
+}
+
+/// The `{id}` in a path, as a typed id; anything else is a 404.
+pub struct Id<T>(pub T);
+
+impl<S: Send + Sync, T: std::str::FromStr> FromRequestParts<S> for Id<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        raw.parse().map(Id).map_err(|_| AppError::NotFound)
+    }
+}
+
+/// Page numbers for lists: `?page=2&per_page=50`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub const DEFAULT_PER_PAGE: i64 = 25;
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    /// Lenient for pages (a bad number shows page 1); APIs use [`Paging::parse_strict`].
+    pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Paging {
+        let page = page
+            .and_then(|p| p.trim().parse().ok())
+            .filter(|&p| p >= 1)
+            .unwrap_or(1);
+        let per_page = per_page
+            .and_then(|p| p.trim().parse().ok())
+            .filter(|&p| p >= 1)
+            .unwrap_or(Self::DEFAULT_PER_PAGE)
+            .min(Self::MAX_PER_PAGE);
+        Paging { page, per_page }
+    }
+
+    pub fn parse_strict(page: Option<&str>, per_page: Option<&str>) -> Result<Paging, AppError> {
+        let mut errors = FieldErrors::new();
+        let number = |v: Option<&str>, field: &str, max: i64, errors: &mut FieldErrors| {
+            let v = v.map(str::trim).filter(|v| !v.is_empty())?;
+            match v.parse::<i64>() {
+                Ok(n) if (1..=max).contains(&n) => Some(n),
+                _ => {
+                    errors.add_with(field, "err-range", format!("1–{max}"));
+                    None
+                }
+            }
+        };
+        let page = number(page, "page", 1_000_000, &mut errors).unwrap_or(1);
+        let per_page = number(per_page, "per_page", Self::MAX_PER_PAGE, &mut errors)
+            .unwrap_or(Self::DEFAULT_PER_PAGE);
+        errors.into_result()?;
+        Ok(Paging { page, per_page })
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+
+    pub fn pages(&self, total: i64) -> i64 {
+        ((total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        name: Option<String>,
+        size: Option<i64>,
+    }
+
+    #[test]
+    fn json_errors_are_400_for_syntax_and_422_for_shape() {
+        assert!(matches!(
+            parse_json::<Body>(b"{"),
+            Err(AppError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_json::<Body>(b"[1]"),
+            Err(AppError::Malformed(_))
+        ));
+        match parse_json::<Body>(br#"{"size":"big"}"#) {
+            Err(AppError::Invalid(e)) => assert!(e.has("size")),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        assert!(parse_json::<Body>(br#"{"name":"x"}"#).is_ok());
+    }
+
+    #[test]
+    fn paging_is_lenient_on_pages_and_strict_in_the_api() {
+        assert_eq!(
+            Paging::parse(Some("x"), Some("9999")),
+            Paging {
+                page: 1,
+                per_page: 200
+            }
+        );
+        assert_eq!(Paging::parse(Some("3"), None).offset(), 50);
+        assert!(Paging::parse_strict(Some("0"), None).is_err());
+        assert!(Paging::parse_strict(None, Some("201")).is_err());
+        assert_eq!(Paging::parse(None, None).pages(0), 1);
+        assert_eq!(Paging::parse(None, None).pages(26), 2);
+    }
+}

@@ -1,0 +1,114 @@
+//! Shared web plumbing: the application state, the request context (who is
+//! asking, in which language, with which CSRF token), the route table that
+//! ties each route to its permission, security headers and extractors.
+
+pub mod context;
+pub mod error;
+pub mod extract;
+pub mod routes;
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::config::Config;
+use crate::db::Db;
+
+pub use context::Ctx;
+pub use error::{AppError, FieldErrors};
+pub use routes::Route;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Read-only after start.
+    pub config: Arc<Config>,
+}
+
+/// Renders a page template.
+pub fn page(template: impl Template) -> Result<Response, AppError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// Renders a page template with a status other than 200 (a form with errors).
+pub fn page_with_status(status: StatusCode, template: impl Template) -> Result<Response, AppError> {
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+/// After a successful form post: "303 See Other" to the page to show.
+pub fn see_other(location: &str) -> Response {
+    Redirect::to(location).into_response()
+}
+
+/// A path to go back to after login or a language change: only paths on this
+/// site, never `//other.host` or `https://…`.
+pub fn safe_local_path(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control());
+    ok.then_some(next)
+}
+
+/// Headers every response carries, errors included.
+pub async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let over_tls = request
+        .extensions()
+        .get::<context::OverTls>()
+        .is_some_and(|t| t.0);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if over_tls {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            safe_local_path("/branches?page=2"),
+            Some("/branches?page=2")
+        );
+        assert_eq!(safe_local_path("//evil.example"), None);
+        assert_eq!(safe_local_path("/\\evil.example"), None);
+        assert_eq!(safe_local_path("https://evil.example"), None);
+        assert_eq!(safe_local_path("/x\r\nSet-Cookie: a"), None);
+    }
+}

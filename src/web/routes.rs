@@ -1,0 +1,149 @@
+//! The route table: every route names its method, path and the [`Action`]
+//! it performs. The router is built from this table, each route behind a
+//! layer that asks the permission model first, and the same table feeds the
+//! OpenAPI document and the route × role test — so a route cannot exist
+//! without a permission, a document entry and a row in that test.
+
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use axum::Router;
+
+use super::context::Ctx;
+use super::error::AppError;
+use super::AppState;
+use crate::auth::Action;
+
+/// What the OpenAPI document says about an API route.
+#[derive(Clone, Debug, Default)]
+pub struct ApiDoc {
+    pub summary: &'static str,
+    pub tag: &'static str,
+    /// Name of the request body's schema.
+    pub request: Option<&'static str>,
+    /// Name of the success response's schema, and its status.
+    pub response: Option<&'static str>,
+    pub status: u16,
+    /// Query parameters a list takes.
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub action: Action,
+    pub doc: Option<ApiDoc>,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    fn new(
+        method: Method,
+        path: &'static str,
+        action: Action,
+        handler: MethodRouter<AppState>,
+    ) -> Route {
+        Route {
+            method,
+            path,
+            action,
+            doc: None,
+            handler,
+        }
+    }
+
+    pub fn get<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        action: Action,
+        h: H,
+    ) -> Route {
+        Route::new(Method::GET, path, action, axum::routing::get(h))
+    }
+
+    pub fn post<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        action: Action,
+        h: H,
+    ) -> Route {
+        Route::new(Method::POST, path, action, axum::routing::post(h))
+    }
+
+    pub fn patch<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        action: Action,
+        h: H,
+    ) -> Route {
+        Route::new(Method::PATCH, path, action, axum::routing::patch(h))
+    }
+
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(
+        path: &'static str,
+        action: Action,
+        h: H,
+    ) -> Route {
+        Route::new(Method::DELETE, path, action, axum::routing::delete(h))
+    }
+
+    /// Documents an API route in the OpenAPI document.
+    pub fn doc(mut self, doc: ApiDoc) -> Route {
+        self.doc = Some(doc);
+        self
+    }
+}
+
+/// A route's identity, without its handler: for the OpenAPI document and tests.
+#[derive(Clone, Debug)]
+pub struct RouteInfo {
+    pub method: Method,
+    pub path: &'static str,
+    pub action: Action,
+    pub doc: Option<ApiDoc>,
+}
+
+pub fn describe(routes: &[Route]) -> Vec<RouteInfo> {
+    routes
+        .iter()
+        .map(|r| RouteInfo {
+            method: r.method.clone(),
+            path: r.path,
+            action: r.action,
+            doc: r.doc.clone(),
+        })
+        .collect()
+}
+
+pub fn build(routes: Vec<Route>) -> Router<AppState> {
+    routes.into_iter().fold(Router::new(), |router, route| {
+        let guarded = route
+            .handler
+            .route_layer(middleware::from_fn_with_state(route.action, require));
+        router.route(route.path, guarded)
+    })
+}
+
+/// The gate in front of every handler: may this caller perform the route's
+/// action at all? Which records they may reach is the handler's next question.
+async fn require(State(action): State<Action>, request: Request, next: Next) -> Response {
+    let Some(ctx) = request.extensions().get::<Ctx>() else {
+        return AppError::Internal("request context missing".into()).into_response();
+    };
+    if ctx.may(action) {
+        return next.run(request).await;
+    }
+    let error = if ctx.signed_in() {
+        AppError::Forbidden
+    } else {
+        AppError::Unauthenticated
+    };
+    tracing::warn!(
+        route = %ctx.here,
+        account = ctx.account().map(|a| a.id.0),
+        ip = ?ctx.client_ip,
+        ?action,
+        "access refused"
+    );
+    error.into_response()
+}

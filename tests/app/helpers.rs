@@ -1,0 +1,452 @@
+//! The test harness: starts the real application on port 0 with a database
+//! of its own (a temporary SQLite file, or a fresh PostgreSQL database when
+//! `SOLIDARNIST_TEST_POSTGRES_URL` is set) and talks to it over HTTP.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::Value;
+use solidarnist::app::App;
+use solidarnist::auth::{self, store, Role};
+use solidarnist::config::Config;
+use solidarnist::db::{Backend, Db};
+use solidarnist::directory::model::*;
+use solidarnist::directory::store as directory;
+use tokio::sync::oneshot;
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL.
+macro_rules! db_test {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                if let Some($app) =
+                    $crate::helpers::TestApp::spawn(solidarnist::db::Backend::Sqlite).await
+                {
+                    $body
+                }
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some($app) =
+                    $crate::helpers::TestApp::spawn(solidarnist::db::Backend::Postgres).await
+                {
+                    $body
+                }
+            }
+        }
+    };
+}
+pub(crate) use db_test;
+
+pub const PASSWORD: &str = "a long enough test passphrase";
+
+/// Which backends this run covers: `SOLIDARNIST_TEST_DATABASE` = sqlite,
+/// postgres or both (the default).
+fn wanted(backend: Backend) -> bool {
+    match std::env::var("SOLIDARNIST_TEST_DATABASE").as_deref() {
+        Ok("sqlite") => backend == Backend::Sqlite,
+        Ok("postgres") => backend == Backend::Postgres,
+        _ => true,
+    }
+}
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub database_url: String,
+    pub db: Db,
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _dir: Option<tempfile::TempDir>,
+    pg_database: Option<(String, String)>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        if !wanted(backend) {
+            return None;
+        }
+        let (url, dir, pg_database) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                (url, Some(dir), None)
+            }
+            Backend::Postgres => {
+                let Ok(server) = std::env::var("SOLIDARNIST_TEST_POSTGRES_URL") else {
+                    eprintln!("notice: SOLIDARNIST_TEST_POSTGRES_URL is not set; skipping the PostgreSQL run of this test");
+                    return None;
+                };
+                let name = format!("solidarnist_test_{}", auth::random_hex(8));
+                let admin = Db::connect(&server)
+                    .await
+                    .expect("connect to the PostgreSQL test server");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(admin.pool())
+                    .await
+                    .expect("create a test database");
+                admin.close().await;
+                let (base, _) = server.rsplit_once('/').expect("the URL names a database");
+                (format!("{base}/{name}"), None, Some((server.clone(), name)))
+            }
+        };
+        let (addr, db, shutdown, server) = start(&url).await;
+        Some(TestApp {
+            addr,
+            database_url: url,
+            db,
+            backend,
+            shutdown: Some(shutdown),
+            server: Some(server),
+            _dir: dir,
+            pg_database,
+        })
+    }
+
+    /// Stops the server and starts a new one on the same database.
+    pub async fn restart(mut self) -> TestApp {
+        self.halt().await;
+        self.db.close().await;
+        let (addr, db, shutdown, server) = start(&self.database_url).await;
+        self.addr = addr;
+        self.db = db;
+        self.shutdown = Some(shutdown);
+        self.server = Some(server);
+        self
+    }
+
+    /// A browser-like client with its own cookies, not signed in.
+    pub fn client(&self) -> Client {
+        Client {
+            base: format!("http://{}", self.addr),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            cookies: Arc::new(Mutex::new(HashMap::new())),
+            bearer: None,
+        }
+    }
+
+    /// Creates an account with this role directly in the database.
+    pub async fn user(&self, role: Role, branches: &[BranchId]) -> String {
+        let email = format!("{}-{}@test.example", role.as_str(), auth::random_hex(4));
+        solidarnist::cli::add_user(&self.db, &email, role.as_str(), branches, None, PASSWORD)
+            .await
+            .expect("the account is created");
+        email
+    }
+
+    /// A client signed in through the login form as a new account with this role.
+    pub async fn login_as(&self, role: Role, branches: &[BranchId]) -> Client {
+        let email = self.user(role, branches).await;
+        let client = self.client();
+        let response = client.login(&email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login as {email}");
+        client
+    }
+
+    /// A client that authenticates with an API token of a new account.
+    pub async fn api_as(&self, role: Role, branches: &[BranchId]) -> Client {
+        let email = self.user(role, branches).await;
+        self.api_for(&email).await
+    }
+
+    pub async fn api_for(&self, email: &str) -> Client {
+        let user = store::find_id_by_email(&self.db, email)
+            .await
+            .unwrap()
+            .unwrap();
+        let token = format!("{}{}", auth::TOKEN_PREFIX, auth::random_hex(20));
+        store::create_token(&self.db, user, "test", &auth::sha256_hex(&token))
+            .await
+            .unwrap();
+        let mut client = self.client();
+        client.bearer = Some(token);
+        client
+    }
+
+    pub async fn union(&self, name: &str, country: Country) -> UnionId {
+        let mut tx = self.db.write().await.unwrap();
+        let id = directory::insert_union(
+            &mut tx,
+            &UnionFields {
+                name: name.into(),
+                name_uk: None,
+                country,
+                kind: UnionKind::NationalUnion,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    pub async fn branch(&self, union: UnionId, name: &str) -> BranchId {
+        let mut tx = self.db.write().await.unwrap();
+        let id = directory::insert_branch(
+            &mut tx,
+            &BranchFields {
+                union_id: union,
+                name: name.into(),
+                name_uk: None,
+                region: "Wales".into(),
+                sector: Sector::Health,
+                size_band: SizeBand::From250,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    pub async fn person(&self, branch: Option<BranchId>, name: &str, at_risk: bool) -> PersonId {
+        let mut tx = self.db.write().await.unwrap();
+        let id = directory::insert_person(
+            &mut tx,
+            &PersonFields {
+                branch_id: branch,
+                name: name.into(),
+                email: Some(format!("{}@people.example", auth::random_hex(4))),
+                phone: None,
+                role: BranchRole::Secretary,
+                at_risk,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    async fn halt(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        // Drop the test's PostgreSQL database from a thread of its own, since
+        // Drop cannot wait on the test's runtime.
+        if let Some((server, name)) = self.pg_database.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(admin) = Db::connect(&server).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(admin.pool())
+                                .await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+async fn start(
+    url: &str,
+) -> (
+    std::net::SocketAddr,
+    Db,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let app = App::build(Config::for_database(url))
+        .await
+        .expect("the app starts");
+    let addr = app.local_addr();
+    let db = app.state().db.clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        app.run(async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("the server runs");
+    });
+    (addr, db, tx, server)
+}
+
+/// An HTTP client that keeps its cookies like a browser (including the
+/// `__Host-` ones, which need HTTPS in a real browser except on localhost).
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    http: reqwest::Client,
+    cookies: Arc<Mutex<HashMap<String, String>>>,
+    pub bearer: Option<String>,
+}
+
+impl Client {
+    fn headers(&self) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        let jar = self.cookies.lock().unwrap();
+        if !jar.is_empty() {
+            let cookie = jar
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            h.insert(COOKIE, HeaderValue::from_str(&cookie).unwrap());
+        }
+        if let Some(token) = &self.bearer {
+            h.insert(
+                "authorization",
+                HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+            );
+        }
+        h
+    }
+
+    fn keep_cookies(&self, response: &Response) {
+        let mut jar = self.cookies.lock().unwrap();
+        for value in response.headers().get_all(SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || text.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        extra: HeaderMap,
+        body: Option<Body>,
+    ) -> Response {
+        let mut request = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .headers(self.headers())
+            .headers(extra);
+        match body {
+            Some(Body::Form(fields)) => request = request.form(&fields),
+            Some(Body::Json(value)) => request = request.json(&value),
+            Some(Body::Raw(content_type, bytes)) => {
+                request = request.header("content-type", content_type).body(bytes);
+            }
+            None => {}
+        }
+        let response = request.send().await.expect("the request is answered");
+        self.keep_cookies(&response);
+        response
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path, HeaderMap::new(), None)
+            .await
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        (r.status(), r.text().await.unwrap())
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.get(path).await;
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The CSRF token the site's forms carry for this client, read from a page.
+    pub async fn csrf(&self) -> String {
+        let (_, html) = self.get_text("/").await;
+        extract_csrf(&html).expect("the page has a CSRF field")
+    }
+
+    /// Posts a form with its CSRF token, as a browser would.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(String, String)> = vec![("_csrf".into(), token)];
+        all.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.request(Method::POST, path, HeaderMap::new(), Some(Body::Form(all)))
+            .await
+    }
+
+    /// Posts a form exactly as given (no token added).
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let all = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.request(Method::POST, path, HeaderMap::new(), Some(Body::Form(all)))
+            .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_form(
+            "/login",
+            &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+
+    pub async fn json(&self, method: Method, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .request(method, path, HeaderMap::new(), Some(Body::Json(body)))
+            .await;
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn delete(&self, path: &str) -> StatusCode {
+        self.request(Method::DELETE, path, HeaderMap::new(), None)
+            .await
+            .status()
+    }
+}
+
+pub enum Body {
+    Form(Vec<(String, String)>),
+    Json(Value),
+    Raw(&'static str, Vec<u8>),
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+/// The ids of the records in a list response.
+pub fn ids(list: &Value) -> Vec<i64> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
+}

@@ -1,0 +1,11 @@
+//! Integration tests: each starts the real application on port 0 with its own
+//! database and talks to it over HTTP, once on SQLite and once on PostgreSQL.
+
+mod helpers;
+
+mod accounts;
+mod csv_files;
+mod directory;
+mod matrix;
+mod platform;
+mod security;

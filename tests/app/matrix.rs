@@ -1,0 +1,328 @@
+//! The route × role matrix: every route of the application, tried by every
+//! kind of caller. A route missing from the table below fails the test, so a
+//! new route cannot ship without someone deciding who may use it.
+
+use std::collections::HashMap;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use solidarnist::auth::Role;
+use solidarnist::directory::model::Country;
+
+use crate::helpers::{db_test, Body, Client, TestApp};
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any account.
+    SignedIn,
+    /// Coordinators and admins.
+    Staff,
+    /// Staff, and officers of any branch (each sees only their own).
+    Officers,
+    /// Staff, and the officers of the record's own branch; officers of
+    /// another branch are refused (403, 404 or, for a form naming the
+    /// branch, 422).
+    OwnBranch,
+}
+
+fn expected() -> HashMap<(&'static str, &'static str), Who> {
+    use Who::*;
+    HashMap::from([
+        (("GET", "/"), Public),
+        (("GET", "/static/style.css"), Public),
+        (("GET", "/healthz"), Public),
+        (("GET", "/api/v1/openapi.json"), Public),
+        (("GET", "/login"), Public),
+        (("POST", "/login"), Public),
+        (("POST", "/logout"), SignedIn),
+        (("GET", "/setup"), Public),
+        (("POST", "/setup"), Public),
+        (("POST", "/lang"), Public),
+        (("GET", "/unions"), SignedIn),
+        (("GET", "/unions/new"), Staff),
+        (("POST", "/unions/new"), Staff),
+        (("GET", "/unions/{id}"), SignedIn),
+        (("GET", "/unions/{id}/edit"), Staff),
+        (("POST", "/unions/{id}/edit"), Staff),
+        (("POST", "/unions/{id}/delete"), Staff),
+        (("GET", "/branches"), SignedIn),
+        (("GET", "/branches/new"), Staff),
+        (("POST", "/branches/new"), Staff),
+        (("GET", "/branches/{id}"), SignedIn),
+        (("GET", "/branches/{id}/edit"), OwnBranch),
+        (("POST", "/branches/{id}/edit"), OwnBranch),
+        (("POST", "/branches/{id}/delete"), Staff),
+        (("GET", "/people"), Officers),
+        (("GET", "/people/new"), Officers),
+        (("POST", "/people/new"), OwnBranch),
+        (("GET", "/people/{id}"), OwnBranch),
+        (("GET", "/people/{id}/edit"), OwnBranch),
+        (("POST", "/people/{id}/edit"), OwnBranch),
+        (("POST", "/people/{id}/delete"), OwnBranch),
+        (("GET", "/api/v1/unions"), SignedIn),
+        (("POST", "/api/v1/unions"), Staff),
+        (("GET", "/api/v1/unions/{id}"), SignedIn),
+        (("PATCH", "/api/v1/unions/{id}"), Staff),
+        (("DELETE", "/api/v1/unions/{id}"), Staff),
+        (("GET", "/api/v1/branches"), SignedIn),
+        (("POST", "/api/v1/branches"), Staff),
+        (("GET", "/api/v1/branches/{id}"), SignedIn),
+        (("PATCH", "/api/v1/branches/{id}"), OwnBranch),
+        (("DELETE", "/api/v1/branches/{id}"), Staff),
+        (("GET", "/api/v1/people"), Officers),
+        (("POST", "/api/v1/people"), OwnBranch),
+        (("GET", "/api/v1/people/{id}"), OwnBranch),
+        (("PATCH", "/api/v1/people/{id}"), OwnBranch),
+        (("DELETE", "/api/v1/people/{id}"), OwnBranch),
+    ])
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Caller {
+    Anonymous,
+    Speaker,
+    OfficerA,
+    OfficerB,
+    Coordinator,
+    Admin,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::Speaker,
+    Caller::OfficerB,
+    Caller::OfficerA,
+    Caller::Coordinator,
+    Caller::Admin,
+];
+
+fn allowed(who: Who, caller: Caller) -> bool {
+    use Caller::*;
+    match who {
+        Who::Public => true,
+        Who::SignedIn => caller != Anonymous,
+        Who::Staff => matches!(caller, Coordinator | Admin),
+        Who::Officers => matches!(caller, OfficerA | OfficerB | Coordinator | Admin),
+        Who::OwnBranch => matches!(caller, OfficerA | Coordinator | Admin),
+    }
+}
+
+struct Callers {
+    pages: HashMap<&'static str, Client>,
+    api: HashMap<&'static str, Client>,
+    emails: HashMap<&'static str, String>,
+}
+
+fn key(c: Caller) -> &'static str {
+    match c {
+        Caller::Anonymous => "anonymous",
+        Caller::Speaker => "speaker",
+        Caller::OfficerA => "officer_a",
+        Caller::OfficerB => "officer_b",
+        Caller::Coordinator => "coordinator",
+        Caller::Admin => "admin",
+    }
+}
+
+async fn callers(
+    app: &TestApp,
+    a: solidarnist::directory::BranchId,
+    b: solidarnist::directory::BranchId,
+) -> Callers {
+    let mut pages = HashMap::new();
+    let mut api = HashMap::new();
+    let mut emails = HashMap::new();
+    for caller in CALLERS {
+        let (page_client, api_client) = match caller {
+            Caller::Anonymous => (app.client(), app.client()),
+            _ => {
+                let (role, branches) = match caller {
+                    Caller::Speaker => (Role::Speaker, vec![]),
+                    Caller::OfficerA => (Role::BranchOfficer, vec![a]),
+                    Caller::OfficerB => (Role::BranchOfficer, vec![b]),
+                    Caller::Coordinator => (Role::Coordinator, vec![]),
+                    _ => (Role::Admin, vec![]),
+                };
+                let email = app.user(role, &branches).await;
+                emails.insert(key(caller), email.clone());
+                let client = app.client();
+                assert_eq!(
+                    client
+                        .login(&email, crate::helpers::PASSWORD)
+                        .await
+                        .status(),
+                    StatusCode::SEE_OTHER
+                );
+                (client, app.api_for(&email).await)
+            }
+        };
+        pages.insert(key(caller), page_client);
+        api.insert(key(caller), api_client);
+    }
+    Callers { pages, api, emails }
+}
+
+db_test!(every_route_checks_every_kind_of_caller, |app| {
+    let table = expected();
+    let routes = solidarnist::app::route_table();
+    for route in &routes {
+        assert!(
+            table.contains_key(&(route.method.as_str(), route.path)),
+            "{} {} is not in the route × role table",
+            route.method,
+            route.path
+        );
+    }
+    assert_eq!(
+        routes.len(),
+        table.len(),
+        "the table lists routes the application does not have"
+    );
+
+    let union = app.union("Matrix Union", Country::Gb).await;
+    let a = app.branch(union, "Branch A").await;
+    let b = app.branch(union, "Branch B").await;
+    let callers = callers(&app, a, b).await;
+
+    for route in &routes {
+        let who = table[&(route.method.as_str(), route.path)];
+        for caller in CALLERS {
+            // Fresh records for each attempt, so a delete by one caller does
+            // not turn the next caller's refusal into a plain "not found".
+            let spare_union = app
+                .union(
+                    &format!("Spare {}", solidarnist::auth::random_hex(4)),
+                    Country::Ua,
+                )
+                .await;
+            let spare_branch = app
+                .branch(
+                    union,
+                    &format!("Spare {}", solidarnist::auth::random_hex(4)),
+                )
+                .await;
+            let person = app.person(Some(a), "Person at A", false).await;
+            let id = if route.path.starts_with("/unions/")
+                || route.path.starts_with("/api/v1/unions/")
+            {
+                spare_union.0
+            } else if route.path.starts_with("/people/")
+                || route.path.starts_with("/api/v1/people/")
+            {
+                person.0
+            } else if route.path.contains("/delete") || route.method == Method::DELETE {
+                spare_branch.0
+            } else {
+                a.0
+            };
+            let path = route.path.replace("{id}", &id.to_string());
+            let is_api = path.starts_with("/api/");
+            // Logging out ends the session, so it gets a session of its own.
+            let throwaway;
+            let client = match callers.emails.get(key(caller)) {
+                Some(email) if route.path == "/logout" => {
+                    throwaway = app.client();
+                    throwaway.login(email, crate::helpers::PASSWORD).await;
+                    &throwaway
+                }
+                _ if is_api => &callers.api[key(caller)],
+                _ => &callers.pages[key(caller)],
+            };
+            let (status, location) = send(client, &route.method, &path, is_api, a).await;
+            // A failed login answers 401 by design: the route itself ran.
+            let login_attempt = route.path == "/login" && route.method == Method::POST;
+            let refused = (matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+                && !login_attempt)
+                || (!is_api && status == StatusCode::SEE_OTHER && location.starts_with("/login?"));
+            if allowed(who, caller) {
+                assert!(
+                    !refused,
+                    "{caller:?} should be allowed {} {path}, got {status}",
+                    route.method
+                );
+                assert!(
+                    !status.is_server_error(),
+                    "{caller:?} {} {path}: {status}",
+                    route.method
+                );
+            } else if who == Who::OwnBranch && caller == Caller::OfficerB {
+                assert!(
+                    refused
+                        || matches!(
+                            status,
+                            StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY
+                        ),
+                    "officer of another branch got {status} for {} {path}",
+                    route.method
+                );
+                assert!(
+                    !status.is_success(),
+                    "officer of another branch got {status} for {} {path}",
+                    route.method
+                );
+            } else {
+                assert!(
+                    refused,
+                    "{caller:?} should be refused {} {path}, got {status}",
+                    route.method
+                );
+                if is_api {
+                    let expected = if caller == Caller::Anonymous {
+                        StatusCode::UNAUTHORIZED
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    assert_eq!(status, expected, "{caller:?} {} {path}", route.method);
+                }
+            }
+        }
+    }
+});
+
+/// The body each kind of route gets: valid where it is easy to be, aimed at
+/// branch A. Returns the status and any redirect target.
+async fn send(
+    client: &Client,
+    method: &Method,
+    path: &str,
+    is_api: bool,
+    a: solidarnist::directory::BranchId,
+) -> (StatusCode, String) {
+    let branch = a.0.to_string();
+    let response = if *method == Method::GET || *method == Method::DELETE {
+        client
+            .request(method.clone(), path, HeaderMap::new(), None)
+            .await
+    } else if is_api {
+        let body = json!({"name": format!("Edited {}", solidarnist::auth::random_hex(3)), "branch_id": a.0, "role": "member",
+                          "country": "GB", "kind": "national_union"});
+        client
+            .request(
+                method.clone(),
+                path,
+                HeaderMap::new(),
+                Some(Body::Json(body)),
+            )
+            .await
+    } else {
+        let name = format!("Edited {}", solidarnist::auth::random_hex(3));
+        let fields = [
+            ("name", name.as_str()),
+            ("branch_id", branch.as_str()),
+            ("role", "member"),
+            ("country", "GB"),
+            ("kind", "national_union"),
+        ];
+        client.post_form(path, &fields).await
+    };
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (response.status(), location)
+}

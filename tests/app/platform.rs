@@ -1,0 +1,169 @@
+//! The server itself: health, home page, languages, errors, restarts.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use solidarnist::auth::Role;
+
+use crate::helpers::{db_test, TestApp};
+
+db_test!(healthz_names_the_database, |app| {
+    let (status, body) = app.client().get_json("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], app.backend.name());
+});
+
+db_test!(home_page_shows_the_six_actions_in_both_languages, |app| {
+    let client = app.client();
+    let (status, en) = client.get_text("/").await;
+    assert_eq!(status, StatusCode::OK);
+    for title in [
+        "Invite a speaker",
+        "Make direct links",
+        "Push your national union",
+        "Donate to the appeal",
+        "Pass a motion and affiliate",
+        "Join the network",
+    ] {
+        assert!(en.contains(title), "missing {title}");
+    }
+    assert!(en.contains("still being built"), "unbuilt actions say so");
+    assert!(en.contains("<html lang=\"en\">"));
+
+    let uk = client
+        .request(
+            reqwest::Method::GET,
+            "/",
+            {
+                let mut h = reqwest::header::HeaderMap::new();
+                h.insert(
+                    "accept-language",
+                    "uk-UA,uk;q=0.9,en;q=0.5".parse().unwrap(),
+                );
+                h
+            },
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(uk.contains("<html lang=\"uk\">"));
+    assert!(uk.contains("Запросіть доповідача"));
+});
+
+db_test!(the_language_switch_is_remembered, |app| {
+    let client = app.client();
+    let response = client
+        .post_form("/lang", &[("lang", "uk"), ("next", "/?lang=en")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/");
+    let (_, html) = client.get_text("/").await;
+    assert!(html.contains("<html lang=\"uk\">"));
+    // A `?lang=` link shows one page in another language without changing the choice.
+    let (_, html) = client.get_text("/?lang=en").await;
+    assert!(html.contains("<html lang=\"en\">"));
+    let (_, html) = client.get_text("/").await;
+    assert!(html.contains("<html lang=\"uk\">"));
+});
+
+db_test!(a_signed_in_users_language_follows_them, |app| {
+    let client = app.login_as(Role::Coordinator, &[]).await;
+    client
+        .post_form("/lang", &[("lang", "uk"), ("next", "/unions")])
+        .await;
+    let (_, html) = client.get_text("/unions").await;
+    assert!(html.contains("Профспілки"));
+});
+
+db_test!(
+    unknown_pages_and_api_routes_are_404_in_their_own_format,
+    |app| {
+        let client = app.client();
+        let (status, html) = client.get_text("/no/such/page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("Not found."));
+        let (status, body) = client.get_json("/api/v1/nothing-here").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+);
+
+db_test!(wrong_methods_are_405_not_500, |app| {
+    let api = app.api_as(Role::Coordinator, &[]).await;
+    let (status, body) = api
+        .json(reqwest::Method::PUT, "/api/v1/unions", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+});
+
+db_test!(the_openapi_document_covers_every_api_route, |app| {
+    let (status, doc) = app.client().get_json("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for route in solidarnist::app::route_table() {
+        if let Some(path) = route.path.strip_prefix("/api/v1") {
+            let method = route.method.as_str().to_lowercase();
+            assert!(
+                doc["paths"][path][&method].is_object(),
+                "{method} {path} is not documented"
+            );
+        }
+    }
+    assert!(doc["components"]["schemas"]["BranchJson"].is_object());
+    assert!(doc["components"]["schemas"]["Sector"].is_object());
+});
+
+db_test!(data_survives_a_restart, |app| {
+    let email = app.user(Role::Coordinator, &[]).await;
+    let api = app.api_for(&email).await;
+    let (status, union) = api
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/unions",
+            json!({"name": "Durable Union", "country": "GB", "kind": "national_union"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = api.bearer.clone();
+    let app = app.restart().await;
+    let mut api = app.client();
+    api.bearer = token;
+    let (status, found) = api
+        .get_json(&format!("/api/v1/unions/{}", union["id"]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found["name"], "Durable Union");
+});
+
+#[tokio::test]
+async fn sqlite_is_durable_by_configuration() {
+    let Some(app) = TestApp::spawn(solidarnist::db::Backend::Sqlite).await else {
+        return;
+    };
+    use sqlx::Row;
+    let mut conn = app.db.conn().await.unwrap();
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let sync: i64 = sqlx::query("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let fk: i64 = sqlx::query("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(sync, 2, "synchronous=FULL");
+    assert_eq!(fk, 1);
+}

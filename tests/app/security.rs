@@ -1,0 +1,236 @@
+//! CSRF on every form, escaping of stored payloads on every page, and the
+//! security headers on every kind of response.
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use solidarnist::auth::Role;
+
+use crate::helpers::{db_test, Body};
+
+db_test!(every_form_without_its_csrf_token_is_refused, |app| {
+    let admin = app.login_as(Role::Admin, &[]).await;
+    let stranger = app.login_as(Role::Admin, &[]).await;
+    let foreign_token = stranger.csrf().await;
+    let own_token = admin.csrf().await;
+    let mut checked = 0;
+    for route in solidarnist::app::route_table() {
+        if route.method != Method::POST || route.path.starts_with("/api/") {
+            continue;
+        }
+        let path = route.path.replace("{id}", "1");
+        // No token at all.
+        let response = admin.post_form_raw(&path, &[("name", "x")]).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "POST {path} without a token"
+        );
+        // Another session's token.
+        let response = admin
+            .post_form_raw(&path, &[("_csrf", &foreign_token), ("name", "x")])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "POST {path} with another session's token"
+        );
+        // The right token, but the browser says the request came from another site.
+        let mut headers = HeaderMap::new();
+        headers.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        let body = Body::Form(vec![("_csrf".into(), own_token.clone())]);
+        let response = admin
+            .request(Method::POST, &path, headers, Some(body))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "POST {path} from another site"
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", "https://evil.example".parse().unwrap());
+        let body = Body::Form(vec![("_csrf".into(), own_token.clone())]);
+        let response = admin
+            .request(Method::POST, &path, headers, Some(body))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "POST {path} with a foreign Origin"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} forms found");
+    // The refusal page explains itself.
+    let (status, html) = {
+        let r = admin.post_form_raw("/unions/new", &[]).await;
+        (r.status(), r.text().await.unwrap())
+    };
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("This form has expired"));
+});
+
+db_test!(the_api_with_a_session_cookie_needs_the_csrf_header, |app| {
+    let client = app.login_as(Role::Coordinator, &[]).await;
+    let body = json!({"name": "Via cookie", "country": "GB", "kind": "national_union"});
+    let (status, _) = client
+        .json(Method::POST, "/api/v1/unions", body.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let token = client.csrf().await;
+    let mut headers = HeaderMap::new();
+    headers.insert("x-csrf-token", token.parse().unwrap());
+    let response = client
+        .request(
+            Method::POST,
+            "/api/v1/unions",
+            headers,
+            Some(Body::Json(body)),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+});
+
+const PAYLOADS: &[&str] = &[
+    "<script>alert('x')</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "'><svg onload=alert(1)>",
+    "</title><script>alert(2)</script>",
+    "{{7*7}} ${7*7} <!--",
+];
+
+db_test!(stored_payloads_appear_escaped_on_every_page, |app| {
+    let api = app.api_as(Role::Coordinator, &[]).await;
+    let mut pages = vec![
+        "/unions".to_owned(),
+        "/branches".to_owned(),
+        "/people".to_owned(),
+    ];
+    for (i, payload) in PAYLOADS.iter().enumerate() {
+        let (status, union) = api
+            .json(Method::POST, "/api/v1/unions", json!({"name": format!("{payload} {i}"), "name_uk": payload, "country": "UA", "kind": "federation"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{union}");
+        let union_id = union["id"].as_i64().unwrap();
+        let (status, branch) = api
+            .json(Method::POST, "/api/v1/branches", json!({"union_id": union_id, "name": payload, "name_uk": payload, "region": payload, "sector": "health", "size_band": "under_50"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{branch}");
+        let branch_id = branch["id"].as_i64().unwrap();
+        let (status, person) = api
+            .json(
+                Method::POST,
+                "/api/v1/people",
+                json!({"name": payload, "role": "member", "branch_id": branch_id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{person}");
+        let person_id = person["id"].as_i64().unwrap();
+        pages.extend([
+            format!("/unions/{union_id}"),
+            format!("/unions/{union_id}/edit"),
+            format!("/branches/{branch_id}"),
+            format!("/branches/{branch_id}/edit"),
+            format!("/people/{person_id}"),
+            format!("/people/{person_id}/edit"),
+            format!("/branches?region={}", urlencode(payload)),
+            format!("/unions?q={}", urlencode(payload)),
+        ]);
+    }
+    let client = app.login_as(Role::Coordinator, &[]).await;
+    for lang in ["en", "uk"] {
+        for page in &pages {
+            let sep = if page.contains('?') { '&' } else { '?' };
+            let (status, html) = client.get_text(&format!("{page}{sep}lang={lang}")).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            for payload in PAYLOADS {
+                assert!(
+                    !html.contains(payload),
+                    "{page} shows {payload:?} unescaped"
+                );
+            }
+            assert!(!html.contains("<script"), "{page} has a script tag");
+            assert!(!html.contains("<img"), "{page} has an injected tag");
+            assert!(!html.contains("<svg"), "{page} has an injected tag");
+        }
+    }
+    // And the payload is kept as typed, only escaped on the way out.
+    let (_, html) = client.get_text("/unions?q=script").await;
+    assert!(html.contains("&#60;script&#62;"), "escaped, not dropped");
+});
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+db_test!(every_response_carries_the_security_headers, |app| {
+    let anonymous = app.client();
+    let api = app.api_as(Role::Speaker, &[]).await;
+    let mut responses = vec![
+        ("home", anonymous.get("/").await),
+        ("redirect to login", anonymous.get("/unions").await),
+        ("missing page", anonymous.get("/nope").await),
+        ("missing api route", anonymous.get("/api/v1/nope").await),
+        ("no credentials", anonymous.get("/api/v1/unions").await),
+        ("static file", anonymous.get("/static/style.css").await),
+        ("health", anonymous.get("/healthz").await),
+        ("forbidden", api.get("/api/v1/people").await),
+        ("csrf refusal", anonymous.post_form_raw("/login", &[]).await),
+    ];
+    responses.push((
+        "invalid",
+        api.request(
+            Method::GET,
+            "/api/v1/unions?per_page=0",
+            HeaderMap::new(),
+            None,
+        )
+        .await,
+    ));
+    for (what, response) in responses {
+        let h = response.headers();
+        let csp = h
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{what}: no CSP"))
+            .to_str()
+            .unwrap();
+        for directive in [
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{what}: CSP lacks {directive}");
+        }
+        assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+        assert!(h.contains_key("referrer-policy"), "{what}");
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "{what}: no HSTS over plain HTTP"
+        );
+    }
+});
+
+db_test!(oversized_bodies_are_refused_cleanly, |app| {
+    let api = app.api_as(Role::Coordinator, &[]).await;
+    let big = format!("{{\"name\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let response = api
+        .request(
+            Method::POST,
+            "/api/v1/unions",
+            HeaderMap::new(),
+            Some(Body::Raw("application/json", big.into_bytes())),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+});
