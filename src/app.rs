@@ -12,6 +12,7 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::{BoxError, Json, Router};
 use tokio::net::TcpListener;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -59,6 +60,7 @@ pub fn all_routes() -> Vec<Route> {
     ];
     routes.extend(crate::home::routes());
     routes.extend(crate::auth::pages::routes());
+    routes.extend(crate::auth::accounts::routes());
     routes.extend(crate::directory::routes());
     routes
 }
@@ -132,7 +134,11 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(overloaded))
                 .load_shed()
-                .concurrency_limit(config.max_concurrent_requests),
+                // Router::layer gives each route its own copy of a layer; the
+                // global limit shares one semaphore between all of them.
+                .layer(GlobalConcurrencyLimitLayer::new(
+                    config.max_concurrent_requests,
+                )),
         )
         .layer(middleware::from_fn(web::security_headers))
         .layer(TraceLayer::new_for_http())

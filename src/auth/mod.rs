@@ -1,5 +1,6 @@
 //! Accounts, passwords, sessions, API tokens and the permission model.
 
+pub mod accounts;
 pub mod pages;
 pub mod password;
 pub mod permission;

@@ -334,3 +334,73 @@ pub async fn delete_setting(conn: &mut Conn, key: &str) -> Result<bool, DbError>
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// An account as the administrators' list shows it.
+pub struct AccountRow {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub branches: Vec<BranchId>,
+}
+
+pub async fn list_accounts(db: &Db) -> Result<Vec<AccountRow>, DbError> {
+    let mut conn = db.conn().await?;
+    let rows =
+        sqlx::query("SELECT id, email, name, role, disabled FROM users ORDER BY role, email")
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = UserId(row.try_get("id")?);
+        let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) else {
+            continue;
+        };
+        out.push(AccountRow {
+            id,
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            role,
+            disabled: row.try_get::<i64, _>("disabled")? != 0,
+            branches: branches_of(&mut conn, id).await?,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn password_hash_of(db: &Db, user: UserId) -> Result<Option<String>, DbError> {
+    let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("password_hash")).transpose()?)
+}
+
+/// Disables or re-enables an account; disabling ends its sessions and stops
+/// its API tokens (both are refused for a disabled account).
+pub async fn set_disabled(db: &Db, user: UserId, disabled: bool) -> Result<bool, DbError> {
+    let mut tx = db.write().await?;
+    let done = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+        .bind(db::flag(disabled))
+        .bind(db::now())
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// How many enabled administrators there are: the last one may not be disabled.
+pub async fn active_admins(db: &Db) -> Result<i64, DbError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}

@@ -738,4 +738,26 @@ mod tests {
             "kyiv metro київський метрополітен"
         );
     }
+
+    #[test]
+    fn every_vocabulary_value_has_a_name_in_both_languages() {
+        use crate::i18n::{message_ids, Lang};
+        let mut keys: Vec<&str> = Vec::new();
+        keys.extend(Country::ALL.iter().map(|v| v.label_key()));
+        keys.extend(UnionKind::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Sector::ALL.iter().map(|v| v.label_key()));
+        keys.extend(SizeBand::ALL.iter().map(|v| v.label_key()));
+        keys.extend(BranchRole::ALL.iter().map(|v| v.label_key()));
+        keys.extend(crate::auth::Role::ALL.iter().map(|r| r.label_key()));
+        for lang in Lang::ALL {
+            let ids = message_ids(lang);
+            for key in &keys {
+                assert!(
+                    ids.iter().any(|i| i == key),
+                    "{key} missing in {}",
+                    lang.code()
+                );
+            }
+        }
+    }
 }

@@ -67,6 +67,10 @@ impl Ctx {
         self.may(Action::ManageBranches)
     }
 
+    pub fn may_manage_accounts(&self) -> bool {
+        self.may(Action::ManageAccounts)
+    }
+
     pub fn signed_in(&self) -> bool {
         self.account().is_some()
     }

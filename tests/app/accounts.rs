@@ -269,3 +269,154 @@ db_test!(logs_of_a_login_hold_no_password, |app| {
         assert!(!detail.contains("canary-password") && !detail.contains(PASSWORD));
     }
 });
+
+db_test!(changing_the_password_ends_every_other_session, |app| {
+    let email = app.user(Role::Coordinator, &[]).await;
+    let laptop = app.client();
+    let phone = app.client();
+    laptop.login(&email, PASSWORD).await;
+    phone.login(&email, PASSWORD).await;
+
+    let response = laptop
+        .post_form(
+            "/account/password",
+            &[
+                ("current", "wrong"),
+                ("password", "password"),
+                ("password_confirm", "other"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("not your current password"));
+    assert!(html.contains("too common"));
+    assert!(html.contains("passwords differ"));
+
+    let new = "a brand new long passphrase";
+    let response = laptop
+        .post_form(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", new),
+                ("password_confirm", new),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // The laptop carries on with a fresh session; the phone is signed out.
+    assert_eq!(laptop.get("/unions").await.status(), StatusCode::OK);
+    assert_eq!(phone.get("/unions").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().login(&email, PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client().login(&email, new).await.status(),
+        StatusCode::SEE_OTHER
+    );
+});
+
+db_test!(an_admin_creates_and_disables_accounts, |app| {
+    let admin = app.login_as(Role::Admin, &[]).await;
+    let union = app
+        .union("ASLEF", solidarnist::directory::model::Country::Gb)
+        .await;
+    let branch = app.branch(union, "Kingsreach Depot").await;
+    let branch_text = branch.to_string();
+
+    let response = admin
+        .post_form(
+            "/admin/accounts",
+            &[
+                ("name", "New Officer"),
+                ("email", "new-officer@test.example"),
+                ("role", "branch_officer"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("needs at least one branch"));
+
+    let response = admin
+        .post_form(
+            "/admin/accounts",
+            &[
+                ("name", "New Officer"),
+                ("email", "new-officer@test.example"),
+                ("role", "branch_officer"),
+                ("branch", &branch_text),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let officer = app.client();
+    assert_eq!(
+        officer
+            .login("new-officer@test.example", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let api = app.api_for("new-officer@test.example").await;
+    assert_eq!(api.get_json("/api/v1/people").await.0, StatusCode::OK);
+
+    let id = solidarnist::auth::store::find_id_by_email(&app.db, "new-officer@test.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let response = admin
+        .post_form(&format!("/admin/accounts/{id}/disable"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // Disabling ends the session and stops the token.
+    assert_eq!(officer.get("/people").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        api.get_json("/api/v1/people").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client()
+            .login("new-officer@test.example", PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    admin
+        .post_form(&format!("/admin/accounts/{id}/enable"), &[])
+        .await;
+    assert_eq!(
+        app.client()
+            .login("new-officer@test.example", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+});
+
+db_test!(the_last_admin_cannot_be_disabled, |app| {
+    let email = app.user(Role::Admin, &[]).await;
+    let admin = app.client();
+    admin.login(&email, PASSWORD).await;
+    let id = solidarnist::auth::store::find_id_by_email(&app.db, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    let response = admin
+        .post_form(&format!("/admin/accounts/{id}/disable"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("last active administrator"));
+});

@@ -70,6 +70,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts the app with a changed configuration.
+    pub async fn spawn_with(backend: Backend, configure: impl Fn(&mut Config)) -> Option<TestApp> {
         if !wanted(backend) {
             return None;
         }
@@ -97,7 +102,9 @@ impl TestApp {
                 (format!("{base}/{name}"), None, Some((server.clone(), name)))
             }
         };
-        let (addr, db, shutdown, server) = start(&url).await;
+        let mut config = Config::for_database(url.clone());
+        configure(&mut config);
+        let (addr, db, shutdown, server) = start(config).await;
         Some(TestApp {
             addr,
             database_url: url,
@@ -114,7 +121,8 @@ impl TestApp {
     pub async fn restart(mut self) -> TestApp {
         self.halt().await;
         self.db.close().await;
-        let (addr, db, shutdown, server) = start(&self.database_url).await;
+        let (addr, db, shutdown, server) =
+            start(Config::for_database(self.database_url.clone())).await;
         self.addr = addr;
         self.db = db;
         self.shutdown = Some(shutdown);
@@ -267,16 +275,14 @@ impl Drop for TestApp {
 }
 
 async fn start(
-    url: &str,
+    config: Config,
 ) -> (
     std::net::SocketAddr,
     Db,
     oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
 ) {
-    let app = App::build(Config::for_database(url))
-        .await
-        .expect("the app starts");
+    let app = App::build(config).await.expect("the app starts");
     let addr = app.local_addr();
     let db = app.state().db.clone();
     let (tx, rx) = oneshot::channel::<()>();

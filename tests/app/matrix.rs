@@ -23,6 +23,8 @@ enum Who {
     Staff,
     /// Staff, and officers of any branch (each sees only their own).
     Officers,
+    /// Administrators only.
+    Admin,
     /// Staff, and the officers of the record's own branch; officers of
     /// another branch are refused (403, 404 or, for a form naming the
     /// branch, 422).
@@ -42,6 +44,12 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/setup"), Public),
         (("POST", "/setup"), Public),
         (("POST", "/lang"), Public),
+        (("GET", "/account"), SignedIn),
+        (("POST", "/account/password"), SignedIn),
+        (("GET", "/admin/accounts"), Admin),
+        (("POST", "/admin/accounts"), Admin),
+        (("POST", "/admin/accounts/{id}/disable"), Admin),
+        (("POST", "/admin/accounts/{id}/enable"), Admin),
         (("GET", "/unions"), SignedIn),
         (("GET", "/unions/new"), Staff),
         (("POST", "/unions/new"), Staff),
@@ -106,6 +114,7 @@ fn allowed(who: Who, caller: Caller) -> bool {
         Who::Public => true,
         Who::SignedIn => caller != Anonymous,
         Who::Staff => matches!(caller, Coordinator | Admin),
+        Who::Admin => caller == Admin,
         Who::Officers => matches!(caller, OfficerA | OfficerB | Coordinator | Admin),
         Who::OwnBranch => matches!(caller, OfficerA | Coordinator | Admin),
     }
@@ -206,7 +215,15 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
                 )
                 .await;
             let person = app.person(Some(a), "Person at A", false).await;
-            let id = if route.path.starts_with("/unions/")
+            let id = if route.path.starts_with("/admin/accounts/") {
+                // Disabling a spare account, never one of the callers.
+                let email = app.user(Role::Speaker, &[]).await;
+                solidarnist::auth::store::find_id_by_email(&app.db, &email)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .0
+            } else if route.path.starts_with("/unions/")
                 || route.path.starts_with("/api/v1/unions/")
             {
                 spare_union.0

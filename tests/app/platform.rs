@@ -167,3 +167,37 @@ async fn sqlite_is_durable_by_configuration() {
     assert_eq!(sync, 2, "synchronous=FULL");
     assert_eq!(fk, 1);
 }
+
+#[tokio::test]
+async fn under_overload_it_sheds_load_with_503_then_recovers() {
+    use tokio::io::AsyncWriteExt;
+    let Some(app) = TestApp::spawn_with(solidarnist::db::Backend::Sqlite, |c| {
+        c.max_concurrent_requests = 1
+    })
+    .await
+    else {
+        return;
+    };
+    // One request holds the only slot: its body is still on its way.
+    let token = app.api_as(Role::Coordinator, &[]).await.bearer.unwrap();
+    let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/unions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (status, body) = app.client().get_json("/healthz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["error"]["code"], "overloaded");
+    let refused = app.client().get("/").await;
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        refused.headers().contains_key("content-security-policy"),
+        "headers even on a shed request"
+    );
+    drop(slow);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (status, _) = app.client().get_json("/healthz").await;
+    assert_eq!(status, StatusCode::OK, "it recovers once the slot is free");
+}

@@ -1,0 +1,366 @@
+//! Accounts as people manage them: everyone's own account page (password,
+//! sessions), and the administrators' list where accounts are created,
+//! disabled and enabled again.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::password::{self, Verified};
+use super::{store, Action, Role, UserId};
+use crate::directory::model::Branch;
+use crate::directory::{store as directory, BranchId};
+use crate::web::error::{AppError, FieldErrors};
+use crate::web::extract::{Form, Id};
+use crate::web::{page, page_with_status, see_other, AppState, Ctx, Route};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/account", Action::OwnAccount, account),
+        Route::post("/account/password", Action::OwnAccount, change_password),
+        Route::get("/admin/accounts", Action::ManageAccounts, accounts),
+        Route::post("/admin/accounts", Action::ManageAccounts, create_account),
+        Route::post(
+            "/admin/accounts/{id}/disable",
+            Action::ManageAccounts,
+            disable,
+        ),
+        Route::post(
+            "/admin/accounts/{id}/enable",
+            Action::ManageAccounts,
+            enable,
+        ),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "auth/account.html")]
+struct AccountPage {
+    ctx: Ctx,
+    branches: Vec<Branch>,
+    errors: FieldErrors,
+    changed: bool,
+}
+
+async fn own_branches(app: &AppState, ctx: &Ctx) -> Result<Vec<Branch>, AppError> {
+    let mut out = Vec::new();
+    for id in ctx
+        .account()
+        .map(|a| a.branches.clone())
+        .unwrap_or_default()
+    {
+        if let Some(b) = directory::get_branch(&app.db, id).await? {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+async fn account(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    crate::web::extract::Query(q): crate::web::extract::Query<ChangedQuery>,
+) -> Result<Response, AppError> {
+    let branches = own_branches(&app, &ctx).await?;
+    page(AccountPage {
+        ctx,
+        branches,
+        errors: FieldErrors::new(),
+        changed: q.changed.is_some(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChangedQuery {
+    changed: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+async fn hash_off_thread(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| AppError::Internal(Box::new(e)))
+}
+
+/// A new password ends every session of the account, this one included, and
+/// starts a fresh one here.
+async fn change_password(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
+    let mut errors = FieldErrors::new();
+    let stored = store::password_hash_of(&app.db, account.id)
+        .await?
+        .unwrap_or_default();
+    let current = form.current.clone();
+    let verified = tokio::task::spawn_blocking(move || password::verify(&stored, &current))
+        .await
+        .map_err(|e| AppError::Internal(Box::new(e)))?;
+    if verified == Verified::No {
+        errors.add("current", "err-password-wrong");
+    }
+    password::check_policy(&form.password, &account.email, "password", &mut errors);
+    if form.password != form.password_confirm {
+        errors.add("password_confirm", "err-password-mismatch");
+    }
+    if !errors.is_empty() {
+        let branches = own_branches(&app, &ctx).await?;
+        return page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AccountPage {
+                ctx,
+                branches,
+                errors,
+                changed: false,
+            },
+        );
+    }
+    let hash = hash_off_thread(form.password).await?;
+    store::set_password_hash(&app.db, account.id, &hash).await?;
+    store::delete_sessions_of(&app.db, account.id).await?;
+    store::audit(&app.db, Some(account.id), "password_changed", "").await?;
+    let session = super::pages::start_session(&app.db, account.id).await?;
+    let mut response = see_other("/account?changed=1");
+    response.headers_mut().append(header::SET_COOKIE, session);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "auth/accounts.html")]
+struct AccountsPage {
+    ctx: Ctx,
+    accounts: Vec<store::AccountRow>,
+    branches: Vec<Branch>,
+    form: NewAccountForm,
+    errors: FieldErrors,
+}
+
+impl AccountsPage {
+    fn roles(&self) -> [Role; 4] {
+        Role::ALL
+    }
+
+    fn branch_name(&self, id: &BranchId) -> String {
+        self.branches
+            .iter()
+            .find(|b| b.id == *id)
+            .map(|b| self.ctx.tr.pick(&b.name, &b.name_uk).to_owned())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn chosen(&self, id: &BranchId) -> bool {
+        self.form.branch_ids().contains(id)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewAccountForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    /// Branch ids, comma-separated (the form's checkboxes are joined by the
+    /// handler, since a form sends one field per ticked box).
+    #[serde(default)]
+    branches: String,
+    #[serde(default)]
+    password: String,
+}
+
+impl NewAccountForm {
+    fn branch_ids(&self) -> Vec<BranchId> {
+        self.branches
+            .split(',')
+            .filter_map(|b| b.trim().parse().ok())
+            .collect()
+    }
+}
+
+async fn accounts_page(
+    app: &AppState,
+    ctx: Ctx,
+    form: NewAccountForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let accounts = store::list_accounts(&app.db).await?;
+    let branches = directory::branches_by_scope(&app.db, &crate::auth::Scope::All).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with_status(
+        status,
+        AccountsPage {
+            ctx,
+            accounts,
+            branches,
+            form,
+            errors,
+        },
+    )
+}
+
+async fn accounts(State(app): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    accounts_page(&app, ctx, NewAccountForm::default(), FieldErrors::new()).await
+}
+
+async fn create_account(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    // Several `branch` fields arrive for several ticked boxes.
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&body).map_err(|e| AppError::Malformed(e.to_string()))?;
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut form = NewAccountForm {
+        email: field("email"),
+        name: field("name"),
+        role: field("role"),
+        branches: pairs
+            .iter()
+            .filter(|(k, _)| k == "branch")
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        password: field("password"),
+    };
+    let email = super::normalise_email(&form.email);
+    let mut errors = FieldErrors::new();
+    if !super::is_plausible_email(&email) {
+        errors.add("email", "err-email");
+    }
+    let name = form.name.trim().to_owned();
+    if name.is_empty() {
+        errors.add("name", "err-required");
+    } else if name.chars().count() > 200 {
+        errors.add_with("name", "err-too-long", 200);
+    }
+    let role = Role::parse(&form.role);
+    let branches = form.branch_ids();
+    match role {
+        None => errors.add("role", "err-choice"),
+        Some(Role::BranchOfficer) if branches.is_empty() => {
+            errors.add("branches", "err-officer-needs-branch")
+        }
+        Some(Role::BranchOfficer) => {}
+        Some(_) if !branches.is_empty() => errors.add("branches", "err-only-officers-branches"),
+        Some(_) => {}
+    }
+    for b in &branches {
+        if directory::get_branch(&app.db, *b).await?.is_none() {
+            errors.add("branches", "err-unknown-branch");
+        }
+    }
+    password::check_policy(&form.password, &email, "password", &mut errors);
+    let (Some(role), true) = (role, errors.is_empty()) else {
+        form.password.clear();
+        return accounts_page(&app, ctx, form, errors).await;
+    };
+    let hash = hash_off_thread(form.password.clone()).await?;
+    let mut tx = app.db.write().await?;
+    let created = store::create_user(
+        &mut tx,
+        store::NewUser {
+            email: &email,
+            name: &name,
+            role,
+            password_hash: &hash,
+            branches: &branches,
+        },
+    )
+    .await;
+    match created {
+        Ok(id) => {
+            tx.commit().await?;
+            let actor = ctx.account().map(|a| a.id);
+            store::audit(
+                &app.db,
+                actor,
+                "account_created",
+                &format!("account={id} role={}", role.as_str()),
+            )
+            .await?;
+            Ok(see_other("/admin/accounts"))
+        }
+        Err(e) if e.is_unique_violation() => {
+            drop(tx);
+            errors.add("email", "err-account-exists");
+            form.password.clear();
+            accounts_page(&app, ctx, form, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn set_disabled(
+    app: &AppState,
+    ctx: &Ctx,
+    id: UserId,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    let target = store::list_accounts(&app.db)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(AppError::NotFound)?;
+    if disabled
+        && target.role == Role::Admin
+        && !target.disabled
+        && store::active_admins(&app.db).await? <= 1
+    {
+        return Err(AppError::conflict("last_admin", "err-last-admin"));
+    }
+    store::set_disabled(&app.db, id, disabled).await?;
+    let action = if disabled {
+        "account_disabled"
+    } else {
+        "account_enabled"
+    };
+    store::audit(
+        &app.db,
+        ctx.account().map(|a| a.id),
+        action,
+        &format!("account={id}"),
+    )
+    .await?;
+    Ok(see_other("/admin/accounts"))
+}
+
+async fn disable(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<UserId>,
+) -> Result<Response, AppError> {
+    set_disabled(&app, &ctx, id, true).await
+}
+
+async fn enable(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<UserId>,
+) -> Result<Response, AppError> {
+    set_disabled(&app, &ctx, id, false).await
+}

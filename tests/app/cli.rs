@@ -1,0 +1,311 @@
+//! The `solidarnist` binary itself: the commands of the interface contract,
+//! run as a person or a script would run them.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+
+use crate::helpers::db_test;
+
+fn solidarnist(database_url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_solidarnist"));
+    cmd.env("SOLIDARNIST_DATABASE_URL", database_url)
+        .env("RUST_LOG", "info");
+    cmd
+}
+
+fn user_add(database_url: &str, email: &str, role: &str, password: &str) -> std::process::Output {
+    let mut child = solidarnist(database_url)
+        .args([
+            "user",
+            "add",
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+db_test!(user_add_and_token_create_work_as_the_contract_says, |app| {
+    let url = app.database_url.clone();
+    let out = user_add(
+        &url,
+        "cli-coordinator@test.example",
+        "coordinator",
+        "a passphrase from a script",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = user_add(&url, "cli-other@test.example", "coordinator", "short");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8 characters"));
+
+    let out = solidarnist(&url)
+        .args([
+            "token",
+            "create",
+            "--email",
+            "cli-coordinator@test.example",
+            "--name",
+            "script",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("sol_") && !token.contains(' '),
+        "the token is alone on the last line: {stdout:?}"
+    );
+
+    let mut client = app.client();
+    client.bearer = Some(token);
+    let (status, _) = client.get_json("/api/v1/unions").await;
+    assert_eq!(status, StatusCode::OK);
+});
+
+db_test!(import_reports_bad_rows_and_exits_nonzero, |app| {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unions.csv");
+    std::fs::write(
+        &file,
+        "name,name_uk,country,kind\nGood,,GB,national_union\nBad,,XX,national_union\n",
+    )
+    .unwrap();
+    let out = solidarnist(&app.database_url)
+        .args(["import", "unions"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 3, country"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"));
+
+    std::fs::write(
+        &file,
+        "name,name_uk,country,kind\nGood,,GB,national_union\n",
+    )
+    .unwrap();
+    let out = solidarnist(&app.database_url)
+        .args(["import", "unions"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = solidarnist(&app.database_url)
+        .args(["export", "unions"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Good,,GB,national_union"));
+});
+
+/// Starts `serve` on a free port and returns the child and its address.
+fn serve(database_url: &str, extra: &[&str]) -> (std::process::Child, String, Vec<String>) {
+    let mut child = solidarnist(database_url)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        lines.push(line.clone());
+        if let Some(rest) = line.strip_prefix("Solidarnist is listening on http://") {
+            let addr = rest.split(' ').next().unwrap().to_owned();
+            return (child, addr, lines);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("serve never said where it listens: {lines:?}");
+}
+
+fn stop(mut child: std::process::Child) -> String {
+    // SIGTERM, as a service manager would send.
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let mut stderr = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
+#[tokio::test]
+async fn serve_prints_a_setup_link_answers_health_and_keeps_secrets_out_of_logs() {
+    let Some(app) = crate::helpers::TestApp::spawn(solidarnist::db::Backend::Sqlite).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let (child, addr, lines) = serve(&url, &[]);
+    let setup = lines
+        .iter()
+        .find(|l| l.contains("/setup?token="))
+        .expect("a setup link on a database without an admin");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let health: serde_json::Value = http
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"], "sqlite");
+    let link = setup.trim().replace(&format!("http://{addr}"), "");
+    assert_eq!(
+        http.get(format!("http://{addr}{link}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    // A failed login with a canary password: logged as a failure, the canary nowhere.
+    let out = user_add(
+        &url,
+        "canary@test.example",
+        "coordinator",
+        "the right passphrase",
+    );
+    assert!(out.status.success());
+    let page = http
+        .get(format!("http://{addr}/login"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let csrf = crate::helpers::extract_csrf(&html).unwrap();
+    let response = http
+        .post(format!("http://{addr}/login"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", "canary@test.example"),
+            ("password", "canary-secret-5d1e"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let stderr = stop(child);
+    assert!(stderr.contains("authentication failed"), "{stderr}");
+    assert!(stderr.contains("/login"), "the route is logged");
+    for secret in [
+        "canary-secret-5d1e",
+        "the right passphrase",
+        &csrf,
+        &cookie[cookie.find('=').unwrap() + 1..],
+    ] {
+        assert!(!stderr.contains(secret), "a secret reached the log");
+    }
+    assert!(
+        !stderr.contains(link.trim_start_matches("/setup?token=")),
+        "the setup token stays out of the log"
+    );
+    drop(app);
+}
+
+#[tokio::test]
+async fn serve_demo_prints_a_login_for_each_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let (child, addr, lines) = serve(&url, &["--demo"]);
+    let text = lines.join("\n");
+    assert!(text.contains("fictional"));
+    for role in ["admin", "coordinator", "branch_officer", "speaker"] {
+        assert!(
+            lines.iter().any(|l| l.trim_start().starts_with(role)),
+            "{role} login printed: {text}"
+        );
+    }
+    assert!(!text.contains("/setup?token="), "the demo has its admin");
+    let http = reqwest::Client::new();
+    assert_eq!(
+        http.get(format!("http://{addr}/"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    stop(child);
+}
+
+#[tokio::test]
+async fn sigterm_lets_a_request_in_flight_finish() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let (child, addr, _) = serve(&url, &[]);
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // Half a request is in flight when the signal arrives…
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // …and it is still answered.
+    stream
+        .write_all(b"Connection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    stop(child);
+}
