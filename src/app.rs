@@ -141,7 +141,13 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .layer(middleware::from_fn(web::security_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The span of a request names its method and path, never its query string,
+/// which can carry a one-time setup token.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
 /// Beyond the concurrency limit the server refuses at once, so that a burst

@@ -361,6 +361,7 @@ pub async fn add_user(
             role,
             password_hash: &hash,
             branches,
+            lang: None,
         },
     )
     .await

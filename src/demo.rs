@@ -6,6 +6,7 @@ use crate::auth::{self, password, store as accounts, Role};
 use crate::db::{Db, DbError};
 use crate::directory::model::*;
 use crate::directory::store;
+use crate::i18n::Lang;
 
 /// A login printed by `serve --demo`.
 pub struct DemoLogin {
@@ -551,7 +552,7 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
         .filter(|b| b.1 == Country::Ua)
         .map(|b| b.0)
         .collect();
-    let plan: [(Role, &str, &str, Vec<_>, Option<&str>); 5] = [
+    let plan: [(Role, &str, &str, Vec<_>, Option<Lang>); 5] = [
         (
             Role::Admin,
             "admin@demo.example",
@@ -578,7 +579,7 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
             "ua-officer@demo.example",
             "Демо Секретар",
             ua[..1].to_vec(),
-            Some("uk"),
+            Some(Lang::Uk),
         ),
         (
             Role::Speaker,
@@ -592,7 +593,7 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
     for (role, email, name, branches, lang) in plan {
         let password = format!("demo-{}", auth::random_hex(6));
         let hash = password::hash(&password);
-        let id = accounts::create_user(
+        accounts::create_user(
             &mut tx,
             accounts::NewUser {
                 email,
@@ -600,28 +601,17 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
                 role,
                 password_hash: &hash,
                 branches: &branches,
+                lang,
             },
         )
         .await?;
-        if let Some(lang) = lang {
-            sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
-                .bind(lang)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
         logins.push(DemoLogin {
             role,
             email: email.to_owned(),
             password,
         });
     }
-    sqlx::query(
-        "INSERT INTO settings (key, value, updated_at) VALUES ('demo_data', 'fictional', $1)",
-    )
-    .bind(crate::db::now())
-    .execute(&mut *tx)
-    .await?;
+    accounts::put_setting(&mut tx, "demo_data", "fictional").await?;
     tx.commit().await?;
     Ok(Some(logins))
 }

@@ -289,6 +289,7 @@ async fn create_account(
             role,
             password_hash: &hash,
             branches: &branches,
+            lang: None,
         },
     )
     .await;

@@ -203,12 +203,8 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>, crate::db::DbE
     }
     let token = super::random_hex(16);
     let expires = crate::db::now() + SETUP_TOKEN_LIFETIME_SECS;
-    store::put_setting(
-        db,
-        SETUP_TOKEN,
-        &format!("{}:{expires}", super::sha256_hex(&token)),
-    )
-    .await?;
+    let value = format!("{}:{expires}", super::sha256_hex(&token));
+    store::put_setting(&mut *db.conn().await?, SETUP_TOKEN, &value).await?;
     Ok(Some(token))
 }
 
@@ -326,6 +322,7 @@ async fn setup(
             role: Role::Admin,
             password_hash: &hash,
             branches: &[],
+            lang: Some(ctx.lang),
         },
     )
     .await?;

@@ -13,6 +13,8 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub password_hash: &'a str,
     pub branches: &'a [BranchId],
+    /// The account's language, or `None` to follow the browser.
+    pub lang: Option<Lang>,
 }
 
 /// What a login needs to know about an account.
@@ -34,13 +36,14 @@ pub struct SessionRecord {
 pub async fn create_user(conn: &mut Conn, user: NewUser<'_>) -> Result<UserId, DbError> {
     let now = db::now();
     let row = sqlx::query(
-        "INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO users (email, name, role, password_hash, lang, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
     .bind(user.email)
     .bind(user.name)
     .bind(user.role.as_str())
     .bind(user.password_hash)
+    .bind(user.lang.map(Lang::code))
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
@@ -314,7 +317,7 @@ pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, DbError> 
     Ok(row.map(|r| r.try_get("value")).transpose()?)
 }
 
-pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), DbError> {
+pub async fn put_setting(conn: &mut Conn, key: &str, value: &str) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -322,7 +325,7 @@ pub async fn put_setting(db: &Db, key: &str, value: &str) -> Result<(), DbError>
     .bind(key)
     .bind(value)
     .bind(db::now())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
