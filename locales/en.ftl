@@ -25,6 +25,7 @@ filter-apply = Filter
 choose = Choose…
 action-edit = Edit
 action-save = Save
+delete-confirm = This cannot be undone.
 hint-optional = Optional.
 error-status = Error { $arg }
 error-home = Back to the home page
@@ -46,7 +47,8 @@ action-motion-title = Pass a motion and affiliate
 action-motion-text = Pass a motion of solidarity at your branch, using a model motion if it helps, and affiliate your branch to the campaign.
 action-network-title = Join the network
 action-network-text = Join your union's Ukraine solidarity network to hear about speakers, appeals and delegations, and to take part.
-action-not-yet = This part of the platform is still being built. Until it opens, please contact the campaign directly.
+action-not-yet = The pages for these actions are still being built. Until they open, please contact the campaign directly; branch officers can already keep their branch details up to date here.
+action-soon = Coming soon
 home-officers = Branch officers, coordinators and speakers:
 
 ## Accounts
@@ -89,6 +91,7 @@ person-at-risk = At risk
 person-at-risk-note = This person is marked at risk. Do not share their contact details with anyone outside the campaign.
 field-name = Name
 field-name-uk = Name in Ukrainian
+field-person-name = Name
 field-country = Country
 field-kind = Kind
 field-union = Union

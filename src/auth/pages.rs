@@ -98,7 +98,7 @@ async fn login(
         throttled |= store::recent_login_failures(&app.db, ip).await? >= super::THROTTLE_PER_IP;
     }
     if throttled {
-        tracing::warn!(route = "/login", ip = ?ctx.client_ip, "login refused: too many failures");
+        tracing::warn!(route = "/login", ip = ?ctx.client_ip, "authentication refused: too many failures");
         let error = Some(ctx.tr.t("login-throttled"));
         return page_with_status(
             StatusCode::TOO_MANY_REQUESTS,
@@ -112,6 +112,9 @@ async fn login(
     }
 
     let record = store::find_for_login(&app.db, &email).await?;
+    // The account, when there is one, for the audit log and the log line;
+    // never the e-mail address or password that were typed.
+    let known = record.as_ref().map(|r| r.id);
     let password = form.password.clone();
     let outcome = match record {
         Some(r) if !r.disabled => {
@@ -135,12 +138,17 @@ async fn login(
         store::record_login_failure(&app.db, &scopes).await?;
         store::audit(
             &app.db,
-            None,
+            known,
             "login_failed",
             &format!("ip={}", ip_text(&ctx)),
         )
         .await?;
-        tracing::warn!(route = "/login", ip = ?ctx.client_ip, "authentication failed: wrong e-mail or password");
+        tracing::warn!(
+            route = "/login",
+            account = known.map(|u| u.0),
+            ip = ?ctx.client_ip,
+            "authentication failed: wrong e-mail or password"
+        );
         let error = Some(ctx.tr.t("login-failed"));
         return page_with_status(
             StatusCode::UNAUTHORIZED,

@@ -185,7 +185,13 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.lock().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        let tx = match self.backend {
+            // Take the write lock at BEGIN: a deferred transaction that reads
+            // first cannot upgrade if another process (an import, a second
+            // instance) committed in between, and fails instead of waiting.
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx {
             tx,
             _writer: writer,

@@ -28,6 +28,7 @@ db_test!(home_page_shows_the_six_actions_in_both_languages, |app| {
         assert!(en.contains(title), "missing {title}");
     }
     assert!(en.contains("still being built"), "unbuilt actions say so");
+    assert_eq!(en.matches("Coming soon").count(), 6);
     assert!(en.contains("<html lang=\"en\">"));
 
     let uk = client
