@@ -209,15 +209,7 @@ async fn import_unions(
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let bar = progress(rows.len() as u64, "unions");
-    let mut tx = db.write().await?;
-    for fields in &rows {
-        store::insert_union(&mut tx, fields).await?;
-        bar.inc(1);
-    }
-    tx.commit().await?;
-    bar.finish();
-    report.inserted = rows.len() as u64;
+    report.inserted = write_rows(db, &rows, "unions").await?;
     Ok(report)
 }
 
@@ -298,15 +290,7 @@ async fn import_branches(
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let bar = progress(rows.len() as u64, "branches");
-    let mut tx = db.write().await?;
-    for fields in &rows {
-        store::insert_branch(&mut tx, fields).await?;
-        bar.inc(1);
-    }
-    tx.commit().await?;
-    bar.finish();
-    report.inserted = rows.len() as u64;
+    report.inserted = write_rows(db, &rows, "branches").await?;
     Ok(report)
 }
 
@@ -366,16 +350,44 @@ async fn import_people(
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let bar = progress(rows.len() as u64, "people");
+    report.inserted = write_rows(db, &rows, "people").await?;
+    Ok(report)
+}
+
+/// A checked row, ready to be written.
+trait NewRecord {
+    async fn insert(&self, conn: &mut crate::db::Conn) -> Result<(), DbError>;
+}
+
+impl NewRecord for UnionFields {
+    async fn insert(&self, conn: &mut crate::db::Conn) -> Result<(), DbError> {
+        store::insert_union(conn, self).await.map(drop)
+    }
+}
+
+impl NewRecord for BranchFields {
+    async fn insert(&self, conn: &mut crate::db::Conn) -> Result<(), DbError> {
+        store::insert_branch(conn, self).await.map(drop)
+    }
+}
+
+impl NewRecord for PersonFields {
+    async fn insert(&self, conn: &mut crate::db::Conn) -> Result<(), DbError> {
+        store::insert_person(conn, self).await.map(drop)
+    }
+}
+
+/// Writes every checked row in one transaction: all of them, or none.
+async fn write_rows<T: NewRecord>(db: &Db, rows: &[T], what: &str) -> Result<u64, DbError> {
+    let bar = progress(rows.len() as u64, what);
     let mut tx = db.write().await?;
-    for fields in &rows {
-        store::insert_person(&mut tx, fields).await?;
+    for row in rows {
+        row.insert(&mut tx).await?;
         bar.inc(1);
     }
     tx.commit().await?;
     bar.finish();
-    report.inserted = rows.len() as u64;
-    Ok(report)
+    Ok(rows.len() as u64)
 }
 
 const EXPORT_PAGE: i64 = 200;

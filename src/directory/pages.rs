@@ -634,10 +634,43 @@ pub async fn delete_person(
     Ok(see_other("/people"))
 }
 
-// The choices the forms and filters offer.
+// The choices the forms and filters offer, as (code, label in the viewer's
+// language) pairs for the `select` macro.
+
+type Options = Vec<(String, String)>;
+
+fn labelled<T: Copy>(
+    ctx: &Ctx,
+    values: &[T],
+    code: fn(T) -> &'static str,
+    key: fn(T) -> &'static str,
+) -> Options {
+    values
+        .iter()
+        .map(|&v| (code(v).to_owned(), ctx.tr.t(key(v))))
+        .collect()
+}
+
+fn branch_choices(ctx: &Ctx, branches: &[Branch]) -> Options {
+    branches
+        .iter()
+        .map(|b| {
+            (
+                b.id.to_string(),
+                ctx.tr.pick(&b.name, &b.name_uk).to_owned(),
+            )
+        })
+        .collect()
+}
+
 impl UnionForm {
-    fn kinds(&self) -> &'static [UnionKind] {
-        UnionKind::ALL
+    fn kinds(&self) -> Options {
+        labelled(
+            &self.ctx,
+            UnionKind::ALL,
+            UnionKind::code,
+            UnionKind::label_key,
+        )
     }
 }
 
@@ -648,17 +681,43 @@ impl BranchesPage {
 }
 
 impl BranchForm {
-    fn sectors(&self) -> &'static [Sector] {
-        Sector::ALL
+    fn union_options(&self) -> Options {
+        self.unions
+            .iter()
+            .map(|u| {
+                (
+                    u.id.to_string(),
+                    self.ctx.tr.pick(&u.name, &u.name_uk).to_owned(),
+                )
+            })
+            .collect()
     }
 
-    fn sizes(&self) -> &'static [SizeBand] {
-        SizeBand::ALL
+    fn sectors(&self) -> Options {
+        labelled(&self.ctx, Sector::ALL, Sector::code, Sector::label_key)
+    }
+
+    fn sizes(&self) -> Options {
+        labelled(
+            &self.ctx,
+            SizeBand::ALL,
+            SizeBand::code,
+            SizeBand::label_key,
+        )
     }
 }
 
 impl PersonForm {
-    fn roles(&self) -> &'static [BranchRole] {
-        BranchRole::ALL
+    fn branch_options(&self) -> Options {
+        branch_choices(&self.ctx, &self.branches)
+    }
+
+    fn roles(&self) -> Options {
+        labelled(
+            &self.ctx,
+            BranchRole::ALL,
+            BranchRole::code,
+            BranchRole::label_key,
+        )
     }
 }
