@@ -29,6 +29,8 @@ use crate::web::{self, AppState, Route};
 pub enum StartError {
     #[error("could not open the database")]
     Db(#[from] DbError),
+    #[error("bad mail settings: {0}")]
+    Mail(String),
     #[error("could not listen on {addr}")]
     Bind {
         addr: SocketAddr,
@@ -40,6 +42,8 @@ pub enum StartError {
 pub struct App {
     listener: TcpListener,
     state: AppState,
+    /// Sends the outbox while the server runs.
+    worker: crate::outbox::Worker,
 }
 
 /// Every route of the application, each with the action it performs.
@@ -81,11 +85,36 @@ impl App {
                 addr: config.addr,
                 source,
             })?;
+        let transport = crate::outbox::Transport::from_config(config.smtp_url.as_deref(), config.mail_dir.clone())
+            .map_err(StartError::Mail)?;
+        let from = config
+            .mail_from
+            .parse()
+            .map_err(|e| StartError::Mail(format!("mail sender {:?}: {e}", config.mail_from)))?;
+        let bound = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let base_url: Arc<str> = config
+            .public_url
+            .clone()
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .into();
+        let worker = crate::outbox::Worker {
+            db: db.clone(),
+            transport,
+            from,
+            interval: config.outbox_interval,
+            name: format!("{}-{}", bound, crate::auth::random_hex(4)),
+            base_url: base_url.to_string(),
+        };
         let state = AppState {
             db,
             config: Arc::new(config),
+            base_url,
         };
-        Ok(App { listener, state })
+        Ok(App { listener, state, worker })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -98,18 +127,26 @@ impl App {
         &self.state
     }
 
+    /// The outbox worker, for tools and tests that send without serving.
+    pub fn worker(&self) -> &crate::outbox::Worker {
+        &self.worker
+    }
+
     /// Serves until `shutdown` completes; requests in flight then finish.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = router(self.state.clone());
+        let worker = tokio::spawn(self.worker.run());
         let result = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await;
+        // What is queued and unsent stays in the table for the next start.
+        worker.abort();
         self.state.db.close().await;
         result
     }

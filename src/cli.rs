@@ -123,6 +123,20 @@ struct ServeArgs {
     /// Largest request body, in bytes.
     #[arg(long, env = "SOLIDARNIST_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
+    /// The address people reach this instance at, for links in e-mails
+    /// (default: http:// plus --addr).
+    #[arg(long, env = "SOLIDARNIST_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// smtp://user:pass@host:587?tls=required or smtps://…; without it,
+    /// e-mails are written as files into --mail-dir.
+    #[arg(long, env = "SOLIDARNIST_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Where e-mails are written when no SMTP server is set.
+    #[arg(long, env = "SOLIDARNIST_MAIL_DIR", default_value = "mail")]
+    mail_dir: PathBuf,
+    /// The sender of every e-mail.
+    #[arg(long, env = "SOLIDARNIST_MAIL_FROM", default_value = crate::config::DEFAULT_MAIL_FROM)]
+    mail_from: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -309,6 +323,16 @@ async fn run(command: Command) -> Result<ExitCode, String> {
     }
 }
 
+/// A secret read from the file an environment variable names, if it names one.
+fn secret_file(variable: &str) -> Result<Option<String>, String> {
+    match std::env::var(variable) {
+        Ok(path) => std::fs::read_to_string(&path)
+            .map(|s| Some(s.trim().to_owned()))
+            .map_err(|e| format!("cannot read {variable} ({path}): {e}")),
+        Err(_) => Ok(None),
+    }
+}
+
 /// Creates an account after checking everything a person could get wrong.
 pub async fn add_user(
     db: &Db,
@@ -384,6 +408,14 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         max_concurrent_requests: args.max_concurrent_requests.max(1),
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         max_body_bytes: args.max_body_bytes.max(1024),
+        public_url: args.public_url,
+        smtp_url: match args.smtp_url {
+            Some(url) => Some(url),
+            None => secret_file("SOLIDARNIST_SMTP_URL_FILE")?,
+        },
+        mail_dir: args.mail_dir,
+        mail_from: args.mail_from,
+        outbox_interval: Duration::from_secs(5),
     };
     let app = App::build(config).await.map_err(|e| chain(&e))?;
     let addr = app.local_addr();

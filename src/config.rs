@@ -26,6 +26,17 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The address people reach this instance at, for links in e-mails and
+    /// calendar feeds (no trailing slash). `None`: `http://` plus `addr`.
+    pub public_url: Option<String>,
+    /// Where e-mails go: `smtp://…`/`smtps://…`, or `None` for `.eml` files
+    /// in `mail_dir` (for development).
+    pub smtp_url: Option<String>,
+    pub mail_dir: std::path::PathBuf,
+    /// The sender of every e-mail.
+    pub mail_from: String,
+    /// How often the outbox worker looks for e-mails to send.
+    pub outbox_interval: Duration,
 }
 
 impl Config {
@@ -38,6 +49,13 @@ impl Config {
             max_concurrent_requests: 256,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 1024 * 1024,
+            public_url: None,
+            smtp_url: None,
+            mail_dir: std::env::temp_dir().join("solidarnist-test-mail"),
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            outbox_interval: Duration::from_secs(5),
         }
     }
 }
+
+pub const DEFAULT_MAIL_FROM: &str = "Solidarnist <solidarnist@localhost>";

@@ -31,4 +31,6 @@ pub mod directory;
 pub mod home;
 pub mod i18n;
 pub mod openapi;
+pub mod outbox;
+pub mod speakers;
 pub mod web;

@@ -75,6 +75,23 @@ pub enum Action {
     ManagePeople,
     /// Accounts, roles, API tokens of others.
     ManageAccounts,
+    /// Read speakers' profiles.
+    ViewSpeakers,
+    /// Add speakers and edit any profile.
+    ManageSpeakers,
+    /// Edit a speaker profile: coordinators any, a speaker their own.
+    EditSpeakerProfile,
+    /// Ask for a speaker for a branch.
+    RequestSpeakers,
+    /// Read requests and bookings: staff all, officers their branches',
+    /// speakers their own.
+    ViewSpeakerRequests,
+    /// Match speakers to requests: offer, confirm, link a visitor's request.
+    MatchSpeakers,
+    /// Accept or decline an offer: the speaker it was made to.
+    AnswerOffers,
+    /// Cancel a booking, mark it held, report on it.
+    ChangeBookings,
 }
 
 /// How far a role's permission for an action reaches.
@@ -100,6 +117,16 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (EditBranch | ViewPeople | ManagePeople, Role::Admin | Role::Coordinator) => All,
         (EditBranch | ViewPeople | ManagePeople, Role::BranchOfficer) => OwnBranches,
         (EditBranch | ViewPeople | ManagePeople, Role::Speaker) => No,
+        (ViewSpeakers | ViewSpeakerRequests, _) => All,
+        (ManageSpeakers | MatchSpeakers, Role::Admin | Role::Coordinator) => All,
+        (ManageSpeakers | MatchSpeakers, _) => No,
+        (EditSpeakerProfile, Role::Admin | Role::Coordinator | Role::Speaker) => All,
+        (EditSpeakerProfile, Role::BranchOfficer) => No,
+        (AnswerOffers, Role::Speaker) => All,
+        (AnswerOffers, _) => No,
+        (RequestSpeakers | ChangeBookings, Role::Admin | Role::Coordinator) => All,
+        (RequestSpeakers | ChangeBookings, Role::BranchOfficer) => OwnBranches,
+        (RequestSpeakers | ChangeBookings, Role::Speaker) => No,
     }
 }
 

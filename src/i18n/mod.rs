@@ -137,6 +137,15 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// A message with several text arguments.
+    pub fn with(&self, key: &str, pairs: &[(&str, String)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in pairs {
+            args.set(*name, FluentValue::from(value.clone()));
+        }
+        self.format(key, Some(&args))
+    }
+
     /// A message with one numeric argument, so plural forms are chosen.
     pub fn count(&self, key: &str, name: &str, n: impl std::borrow::Borrow<i64>) -> String {
         let mut args = FluentArgs::new();
@@ -243,7 +252,7 @@ mod tests {
     /// Literal keys passed to `t(…)`, `t1(…)` or `count(…)`.
     fn used_keys(text: &str) -> Vec<String> {
         let mut keys = Vec::new();
-        for call in [".t(\"", ".t1(\"", ".count(\""] {
+        for call in [".t(\"", ".t1(\"", ".count(\"", ".with(\""] {
             for (i, _) in text.match_indices(call) {
                 let rest = &text[i + call.len()..];
                 if let Some(end) = rest.find('"') {

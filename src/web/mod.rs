@@ -26,6 +26,9 @@ pub struct AppState {
     pub db: Db,
     /// Read-only after start.
     pub config: Arc<Config>,
+    /// Where links in e-mails and feeds point: `public_url`, or the address
+    /// the server is listening on.
+    pub base_url: Arc<str>,
 }
 
 /// Renders a page template.
