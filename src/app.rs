@@ -66,6 +66,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::auth::pages::routes());
     routes.extend(crate::auth::accounts::routes());
     routes.extend(crate::directory::routes());
+    routes.extend(crate::speakers::routes());
     routes
 }
 
@@ -85,8 +86,11 @@ impl App {
                 addr: config.addr,
                 source,
             })?;
-        let transport = crate::outbox::Transport::from_config(config.smtp_url.as_deref(), config.mail_dir.clone())
-            .map_err(StartError::Mail)?;
+        let transport = crate::outbox::Transport::from_config(
+            config.smtp_url.as_deref(),
+            config.mail_dir.clone(),
+        )
+        .map_err(StartError::Mail)?;
         let from = config
             .mail_from
             .parse()
@@ -114,7 +118,11 @@ impl App {
             config: Arc::new(config),
             base_url,
         };
-        Ok(App { listener, state, worker })
+        Ok(App {
+            listener,
+            state,
+            worker,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {

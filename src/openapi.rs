@@ -22,6 +22,12 @@ fn components() -> Map<String, Value> {
     schema_of::<BranchBody>(&mut schemas);
     schema_of::<PersonJson>(&mut schemas);
     schema_of::<PersonBody>(&mut schemas);
+    schema_of::<crate::speakers::api::SpeakerJson>(&mut schemas);
+    schema_of::<crate::speakers::api::SpeakerBody>(&mut schemas);
+    schema_of::<crate::speakers::api::SpeakerRequestJson>(&mut schemas);
+    schema_of::<crate::speakers::api::SpeakerRequestBody>(&mut schemas);
+    schema_of::<crate::speakers::api::MatchJson>(&mut schemas);
+    schema_of::<crate::speakers::api::VerbBody>(&mut schemas);
     let mut map: Map<String, Value> = schemas
         .into_iter()
         .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))
@@ -67,7 +73,7 @@ fn operation(route: &RouteInfo) -> Option<Value> {
                                "description": description, "schema": {"type": "string"}}));
     }
     let success = match doc.response {
-        Some(name) if doc.query.is_empty() => json!({"description": "OK",
+        Some(name) if !doc.list => json!({"description": "OK",
             "content": {"application/json": {"schema": schema_ref(name)}}}),
         Some(name) => json!({"description": "One page of the list",
         "content": {"application/json": {"schema": {

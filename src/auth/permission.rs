@@ -139,6 +139,8 @@ pub struct Account {
     pub role: Role,
     /// The branches a branch officer acts for (empty for other roles).
     pub branches: Vec<BranchId>,
+    /// The IANA zone the account reads times in, if it chose one.
+    pub time_zone: Option<String>,
 }
 
 /// Who is asking.
@@ -215,6 +217,7 @@ mod tests {
             name: "A".into(),
             role,
             branches: branches.iter().map(|&b| BranchId(b)).collect(),
+            time_zone: None,
         })
     }
 

@@ -134,6 +134,9 @@ fn account_from_row(
             name: row.try_get("name")?,
             role,
             branches,
+            time_zone: row
+                .try_get::<Option<String>, _>("time_zone")?
+                .filter(|z| !z.is_empty()),
         },
         lang,
     )))
@@ -163,7 +166,7 @@ pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<SessionRecord
     let mut conn = db.conn().await?;
     let row = sqlx::query(
         "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
-                u.email, u.name, u.role, u.lang, u.disabled
+                u.email, u.name, u.role, u.lang, u.disabled, u.time_zone
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id_hash = $1",
     )
@@ -234,7 +237,7 @@ pub async fn find_token(
 ) -> Result<Option<(Account, Option<Lang>)>, DbError> {
     let mut conn = db.conn().await?;
     let row = sqlx::query(
-        "SELECT t.user_id, t.last_used_at, u.email, u.name, u.role, u.lang, u.disabled
+        "SELECT t.user_id, t.last_used_at, u.email, u.name, u.role, u.lang, u.disabled, u.time_zone
          FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1",
     )

@@ -33,12 +33,14 @@ fn doc(
         response,
         status,
         query: &[],
+        list: false,
     }
 }
 
 fn list_doc(summary: &'static str, response: &'static str) -> ApiDoc {
     ApiDoc {
         query: LIST_QUERY,
+        list: true,
         ..doc(summary, None, Some(response), 200)
     }
 }

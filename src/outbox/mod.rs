@@ -61,11 +61,19 @@ impl Transport {
 
     async fn send(&self, message: Message, id: i64) -> Result<(), String> {
         match self {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| e.to_string()),
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
             Transport::Files(dir) => {
-                tokio::fs::create_dir_all(dir).await.map_err(|e| e.to_string())?;
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 let path = dir.join(format!("{id:08}.eml"));
-                tokio::fs::write(&path, message.formatted()).await.map_err(|e| e.to_string())
+                tokio::fs::write(&path, message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
             }
         }
     }
@@ -136,7 +144,10 @@ impl Worker {
                     let attempts = row.attempts + 1;
                     let give_up = attempts >= MAX_ATTEMPTS;
                     let next = crate::db::now() + backoff(attempts);
-                    store::mark_failed(&self.db, row.id, &self.name, attempts, next, give_up, &error).await?;
+                    store::mark_failed(
+                        &self.db, row.id, &self.name, attempts, next, give_up, &error,
+                    )
+                    .await?;
                     tracing::warn!(id = row.id, kind = %row.kind, attempts, give_up, %error, "e-mail not sent");
                 }
             }
@@ -145,7 +156,10 @@ impl Worker {
     }
 
     fn message(&self, row: &store::Queued) -> Result<Message, String> {
-        let to: Mailbox = row.to_address.parse().map_err(|e| format!("recipient: {e}"))?;
+        let to: Mailbox = row
+            .to_address
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?;
         Message::builder()
             .from(self.from.clone())
             .to(to)

@@ -35,7 +35,13 @@ pub async fn insert(conn: &mut Conn, mail: &Mail) -> Result<(), DbError> {
 /// Claims up to `limit` due e-mails for `worker` until `lease_until`. The
 /// claim condition stands in the outer `WHERE` so that PostgreSQL checks it
 /// again on each row after waiting for another worker's lock.
-pub async fn claim(db: &Db, worker: &str, now: i64, lease_until: i64, limit: i64) -> Result<Vec<Queued>, DbError> {
+pub async fn claim(
+    db: &Db,
+    worker: &str,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<Queued>, DbError> {
     let mut tx = db.write().await?;
     sqlx::query(
         "UPDATE outbox SET claimed_by = $1, claimed_until = $2

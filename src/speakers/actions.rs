@@ -42,7 +42,9 @@ fn may_see(visible: &Visible, request: &Request) -> bool {
 
 /// A request the caller may see, else "not found".
 pub async fn get_request(db: &Db, who: &Principal, id: RequestId) -> Result<Request, AppError> {
-    let request = store::get_request(&mut *db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
+    let request = store::get_request(&mut *db.conn().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if may_see(&visible_to(db, who).await?, &request) {
         Ok(request)
     } else {
@@ -51,14 +53,22 @@ pub async fn get_request(db: &Db, who: &Principal, id: RequestId) -> Result<Requ
 }
 
 /// A branch officer or coordinator asks for a speaker for a branch.
-pub async fn create_request(db: &Db, who: &Principal, input: &RequestInput) -> Result<Request, AppError> {
+pub async fn create_request(
+    db: &Db,
+    who: &Principal,
+    input: &RequestInput,
+) -> Result<Request, AppError> {
     let mut errors = FieldErrors::new();
     let fields = input.parse(Timestamp::now(), &mut errors);
     if let Some(f) = &fields {
         match f.branch_id {
             None => errors.add("branch_id", "err-required"),
-            Some(b) if !who.may_at(Action::RequestSpeakers, Some(b)) => errors.add("branch_id", "err-unknown-branch"),
-            Some(b) if directory::get_branch(db, b).await?.is_none() => errors.add("branch_id", "err-unknown-branch"),
+            Some(b) if !who.may_at(Action::RequestSpeakers, Some(b)) => {
+                errors.add("branch_id", "err-unknown-branch")
+            }
+            Some(b) if directory::get_branch(db, b).await?.is_none() => {
+                errors.add("branch_id", "err-unknown-branch")
+            }
             Some(_) => {}
         }
     }
@@ -73,14 +83,33 @@ pub async fn create_request(db: &Db, who: &Principal, input: &RequestInput) -> R
 
 /// A visitor asks for a speaker through the public form; the request waits
 /// for a coordinator to link it to a branch.
-pub async fn public_request(db: &Db, input: &RequestInput, base_url: &str) -> Result<RequestId, AppError> {
+pub async fn public_request(
+    db: &Db,
+    input: &RequestInput,
+    base_url: &str,
+) -> Result<RequestId, AppError> {
     let mut errors = FieldErrors::new();
-    let input = RequestInput { branch_id: None, ..input.clone() };
+    let input = RequestInput {
+        branch_id: None,
+        ..input.clone()
+    };
     let fields = input.parse(Timestamp::now(), &mut errors);
-    if input.contact_name.as_deref().unwrap_or("").trim().is_empty() {
+    if input
+        .contact_name
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .is_empty()
+    {
         errors.add("contact_name", "err-required");
     }
-    if input.contact_email.as_deref().unwrap_or("").trim().is_empty() {
+    if input
+        .contact_email
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .is_empty()
+    {
         errors.add("contact_email", "err-required");
     }
     if input.branch_text.as_deref().unwrap_or("").trim().is_empty() {
@@ -91,10 +120,16 @@ pub async fn public_request(db: &Db, input: &RequestInput, base_url: &str) -> Re
     let mut tx = db.write().await?;
     let id = store::insert_request(&mut tx, &fields, None).await?;
     // Coordinators hear of it at once.
-    let request = store::get_request(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let request = store::get_request(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     for (address, lang) in store::coordinators(&mut tx).await? {
         let to = Recipient::at_branch(address, lang, &request);
-        outbox::enqueue(&mut tx, &mail::compose(Kind::NewRequest, &to, &request, None, base_url)).await?;
+        outbox::enqueue(
+            &mut tx,
+            &mail::compose(Kind::NewRequest, &to, &request, None, base_url),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -120,9 +155,13 @@ fn may_act(who: &Principal, verb: Verb, request: &Request, own_speaker: Option<S
     match verb {
         Verb::Offer | Verb::Confirm => who.may(Action::MatchSpeakers),
         Verb::Accept | Verb::Decline => {
-            who.may(Action::AnswerOffers) && own_speaker.is_some() && request.speaker_id == own_speaker
+            who.may(Action::AnswerOffers)
+                && own_speaker.is_some()
+                && request.speaker_id == own_speaker
         }
-        Verb::Cancel | Verb::Hold | Verb::Report => who.may_at(Action::ChangeBookings, request.branch_id),
+        Verb::Cancel | Verb::Hold | Verb::Report => {
+            who.may_at(Action::ChangeBookings, request.branch_id)
+        }
     }
 }
 
@@ -139,7 +178,9 @@ pub async fn act(
 ) -> Result<Request, AppError> {
     let request = get_request(db, who, id).await?;
     let own_speaker = match who.account() {
-        Some(a) if a.role == crate::auth::Role::Speaker => store::speaker_of_user(db, a.id).await?.map(|s| s.id),
+        Some(a) if a.role == crate::auth::Role::Speaker => {
+            store::speaker_of_user(db, a.id).await?.map(|s| s.id)
+        }
         _ => None,
     };
     if !may_act(who, verb, &request, own_speaker) {
@@ -150,7 +191,11 @@ pub async fn act(
     };
     let mut errors = FieldErrors::new();
     let speaker_id = match verb {
-        Verb::Offer => match input.speaker_id.as_ref().map(|s| s.as_text().parse::<SpeakerId>()) {
+        Verb::Offer => match input
+            .speaker_id
+            .as_ref()
+            .map(|s| s.as_text().parse::<SpeakerId>())
+        {
             Some(Ok(s)) => Some(s),
             Some(Err(())) => {
                 errors.add("speaker_id", "err-unknown-speaker");
@@ -164,7 +209,11 @@ pub async fn act(
         _ => request.speaker_id,
     };
     let report = if verb == Verb::Report {
-        let attendance = match input.attendance.as_ref().map(|a| a.as_text().trim().parse::<i64>()) {
+        let attendance = match input
+            .attendance
+            .as_ref()
+            .map(|a| a.as_text().trim().parse::<i64>())
+        {
             Some(Ok(n)) if (0..=100_000).contains(&n) => n,
             _ => {
                 errors.add_with("attendance", "err-range", "0–100000");
@@ -212,7 +261,9 @@ pub async fn act(
 
     let mut tx = db.write().await?;
     if verb == Verb::Offer {
-        let speaker = speaker.as_ref().ok_or(AppError::Internal("offer without a speaker".into()))?;
+        let speaker = speaker
+            .as_ref()
+            .ok_or(AppError::Internal("offer without a speaker".into()))?;
         // The lock first: a second offer of this speaker waits here until
         // the first has committed, then sees its booking below.
         store::lock_speaker(&mut tx, speaker.id).await?;
@@ -225,13 +276,27 @@ pub async fn act(
         }
     }
     let report_ref = report.as_ref().map(|(n, t)| (*n, t.as_str()));
-    let new_speaker = if verb == Verb::Offer { speaker_id } else { None };
+    let new_speaker = if verb == Verb::Offer {
+        speaker_id
+    } else {
+        None
+    };
     if !store::move_request(&mut tx, id, request.status, to, new_speaker, report_ref).await? {
         // Someone moved it between our read and our write.
         return Err(AppError::conflict("changed", "err-stale"));
     }
-    let moved = store::get_request(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    queue_mails(&mut tx, verb, request.status, &moved, speaker.as_ref(), base_url).await?;
+    let moved = store::get_request(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    queue_mails(
+        &mut tx,
+        verb,
+        request.status,
+        &moved,
+        speaker.as_ref(),
+        base_url,
+    )
+    .await?;
     tx.commit().await?;
     Ok(moved)
 }
@@ -247,12 +312,20 @@ async fn queue_mails(
     let speaker_name = speaker.map(|s| s.name.as_str());
     let mut recipients: Vec<(Kind, Recipient)> = Vec::new();
     match verb {
-        Verb::Offer => recipients.extend(speaker.and_then(Recipient::speaker).map(|r| (Kind::Offer, r))),
+        Verb::Offer => recipients.extend(
+            speaker
+                .and_then(Recipient::speaker)
+                .map(|r| (Kind::Offer, r)),
+        ),
         Verb::Accept | Verb::Confirm => {
             for r in branch_recipients(tx, request).await? {
                 recipients.push((Kind::Confirmed, r));
             }
-            recipients.extend(speaker.and_then(Recipient::speaker).map(|r| (Kind::Confirmed, r)));
+            recipients.extend(
+                speaker
+                    .and_then(Recipient::speaker)
+                    .map(|r| (Kind::Confirmed, r)),
+            );
         }
         Verb::Decline => {
             for (address, lang) in store::coordinators(tx).await? {
@@ -264,7 +337,11 @@ async fn queue_mails(
                 recipients.push((Kind::Cancelled, r));
             }
             if from.holds_speaker() {
-                recipients.extend(speaker.and_then(Recipient::speaker).map(|r| (Kind::Cancelled, r)));
+                recipients.extend(
+                    speaker
+                        .and_then(Recipient::speaker)
+                        .map(|r| (Kind::Cancelled, r)),
+                );
             }
         }
         Verb::Hold | Verb::Report => {}
@@ -277,7 +354,10 @@ async fn queue_mails(
 }
 
 /// A branch's officers, and the person who asked if they gave an address.
-pub async fn branch_recipients(tx: &mut Conn, request: &Request) -> Result<Vec<Recipient>, AppError> {
+pub async fn branch_recipients(
+    tx: &mut Conn,
+    request: &Request,
+) -> Result<Vec<Recipient>, AppError> {
     let mut out: Vec<Recipient> = Vec::new();
     if let Some(b) = request.branch_id {
         for (address, lang) in store::branch_officers(tx, b).await? {
@@ -346,10 +426,17 @@ pub async fn matches(db: &Db, request: &Request) -> Result<Vec<Match>, AppError>
 
 /// Adds a speaker (coordinators), optionally linked to the account with
 /// `account_email` so that they can log in and answer offers.
-pub async fn create_speaker(db: &Db, input: &SpeakerInput, account_email: Option<&str>) -> Result<Speaker, AppError> {
+pub async fn create_speaker(
+    db: &Db,
+    input: &SpeakerInput,
+    account_email: Option<&str>,
+) -> Result<Speaker, AppError> {
     let mut errors = FieldErrors::new();
     let fields = input.parse(None, &mut errors);
-    let user = match account_email.map(crate::auth::normalise_email).filter(|e| !e.is_empty()) {
+    let user = match account_email
+        .map(crate::auth::normalise_email)
+        .filter(|e| !e.is_empty())
+    {
         Some(email) => match crate::auth::store::find_id_by_email(db, &email).await? {
             Some(u) => Some(u),
             None => {
@@ -370,10 +457,16 @@ pub async fn create_speaker(db: &Db, input: &SpeakerInput, account_email: Option
 }
 
 /// Coordinators edit any profile, a speaker their own.
-pub async fn edit_speaker(db: &Db, who: &Principal, id: SpeakerId, input: &SpeakerInput) -> Result<Speaker, AppError> {
+pub async fn edit_speaker(
+    db: &Db,
+    who: &Principal,
+    id: SpeakerId,
+    input: &SpeakerInput,
+) -> Result<Speaker, AppError> {
     let current = speaker_for_edit(db, who, id).await?;
     let mut errors = FieldErrors::new();
-    let version = crate::directory::model::parse_version(input.version.as_ref(), &mut errors).unwrap_or(current.version);
+    let version = crate::directory::model::parse_version(input.version.as_ref(), &mut errors)
+        .unwrap_or(current.version);
     let fields = input.parse(Some(&current), &mut errors);
     errors.into_result()?;
     let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
@@ -384,8 +477,14 @@ pub async fn edit_speaker(db: &Db, who: &Principal, id: SpeakerId, input: &Speak
 }
 
 /// The profile, if this caller may edit it.
-pub async fn speaker_for_edit(db: &Db, who: &Principal, id: SpeakerId) -> Result<Speaker, AppError> {
-    let speaker = store::get_speaker(db, id).await?.ok_or(AppError::NotFound)?;
+pub async fn speaker_for_edit(
+    db: &Db,
+    who: &Principal,
+    id: SpeakerId,
+) -> Result<Speaker, AppError> {
+    let speaker = store::get_speaker(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let own = who.account().is_some_and(|a| speaker.user_id == Some(a.id));
     if who.may(Action::ManageSpeakers) || own {
         Ok(speaker)
@@ -412,15 +511,23 @@ pub fn parse_windows(text: &str, errors: &mut FieldErrors) -> Vec<Window> {
 fn parse_window(line: &str) -> Option<Window> {
     const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let (day, span) = line.split_once(char::is_whitespace)?;
-    let weekday = DAYS.iter().position(|d| day.to_lowercase().starts_with(d))? as i8 + 1;
+    let weekday = DAYS
+        .iter()
+        .position(|d| day.to_lowercase().starts_with(d))? as i8
+        + 1;
     let (from, to) = span.trim().split_once('-')?;
     let minutes = |t: &str| -> Option<i32> {
         let (h, m) = t.trim().split_once(':')?;
         let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-        ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+        ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 24 * 60)
+            .then_some(h * 60 + m)
     };
     let (start_minute, end_minute) = (minutes(from)?, minutes(to)?);
-    (start_minute < end_minute).then_some(Window { weekday, start_minute, end_minute })
+    (start_minute < end_minute).then_some(Window {
+        weekday,
+        start_minute,
+        end_minute,
+    })
 }
 
 /// Shows weekly hours the way they are typed.
@@ -447,8 +554,12 @@ pub fn parse_blackouts(text: &str, errors: &mut FieldErrors) -> Vec<(String, Str
     let mut out = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let mut parts = line.split_whitespace();
-        let first = parts.next().and_then(|d| d.parse::<jiff::civil::Date>().ok());
-        let last = parts.next().map_or(first, |d| d.parse::<jiff::civil::Date>().ok());
+        let first = parts
+            .next()
+            .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+        let last = parts
+            .next()
+            .map_or(first, |d| d.parse::<jiff::civil::Date>().ok());
         match (first, last) {
             (Some(a), Some(b)) if a <= b => out.push((a.to_string(), b.to_string())),
             _ => {

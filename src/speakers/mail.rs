@@ -40,13 +40,41 @@ impl Kind {
 
     fn keys(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Kind::Offer => ("mail-offer-subject", "mail-offer-intro", "mail-offer-action"),
-            Kind::Confirmed => ("mail-confirmed-subject", "mail-confirmed-intro", "mail-view-action"),
-            Kind::Declined => ("mail-declined-subject", "mail-declined-intro", "mail-match-action"),
-            Kind::Cancelled => ("mail-cancelled-subject", "mail-cancelled-intro", "mail-view-action"),
-            Kind::Reminder => ("mail-reminder-subject", "mail-reminder-intro", "mail-view-action"),
-            Kind::ReportRequest => ("mail-report-subject", "mail-report-intro", "mail-report-action"),
-            Kind::NewRequest => ("mail-new-request-subject", "mail-new-request-intro", "mail-match-action"),
+            Kind::Offer => (
+                "mail-offer-subject",
+                "mail-offer-intro",
+                "mail-offer-action",
+            ),
+            Kind::Confirmed => (
+                "mail-confirmed-subject",
+                "mail-confirmed-intro",
+                "mail-view-action",
+            ),
+            Kind::Declined => (
+                "mail-declined-subject",
+                "mail-declined-intro",
+                "mail-match-action",
+            ),
+            Kind::Cancelled => (
+                "mail-cancelled-subject",
+                "mail-cancelled-intro",
+                "mail-view-action",
+            ),
+            Kind::Reminder => (
+                "mail-reminder-subject",
+                "mail-reminder-intro",
+                "mail-view-action",
+            ),
+            Kind::ReportRequest => (
+                "mail-report-subject",
+                "mail-report-intro",
+                "mail-report-action",
+            ),
+            Kind::NewRequest => (
+                "mail-new-request-subject",
+                "mail-new-request-intro",
+                "mail-match-action",
+            ),
         }
     }
 }
@@ -75,12 +103,23 @@ impl Recipient {
     /// A branch's officer or contact reads times in the meeting's own zone.
     pub fn at_branch(address: String, lang: Option<Lang>, request: &Request) -> Recipient {
         let lang = lang.unwrap_or(Lang::En);
-        Recipient { address, lang, zone: request.time_zone.clone(), ukrainian: lang == Lang::Uk }
+        Recipient {
+            address,
+            lang,
+            zone: request.time_zone.clone(),
+            ukrainian: lang == Lang::Uk,
+        }
     }
 }
 
 /// Writes one e-mail about a booking.
-pub fn compose(kind: Kind, to: &Recipient, request: &Request, speaker: Option<&str>, base_url: &str) -> Mail {
+pub fn compose(
+    kind: Kind,
+    to: &Recipient,
+    request: &Request,
+    speaker: Option<&str>,
+    base_url: &str,
+) -> Mail {
     let tr = Tr::new(to.lang);
     let (subject_key, intro_key, action_key) = kind.keys();
     let branch = request
@@ -88,13 +127,23 @@ pub fn compose(kind: Kind, to: &Recipient, request: &Request, speaker: Option<&s
         .as_deref()
         .map(|n| tr.pick(n, &request.branch_name_uk).to_owned())
         .unwrap_or_else(|| request.branch_text.clone());
-    let when = clock::for_reader(&tr, request.starts_at, &request.time_zone, &to.zone, to.ukrainian);
+    let when = clock::for_reader(
+        &tr,
+        request.starts_at,
+        &request.time_zone,
+        &to.zone,
+        to.ukrainian,
+    );
     let args = [
         ("branch", branch.clone()),
         ("when", when.clone()),
         ("speaker", speaker.unwrap_or("").to_owned()),
     ];
-    let link = format!("{}/speaker-requests/{}", base_url.trim_end_matches('/'), request.id);
+    let link = format!(
+        "{}/speaker-requests/{}",
+        base_url.trim_end_matches('/'),
+        request.id
+    );
     let mut lines = vec![
         tr.with(intro_key, &args),
         String::new(),

@@ -541,6 +541,475 @@ pub fn list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A list sent as a JSON array or as comma-separated text (a form field).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum TextList {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl TextList {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            TextList::List(items) => items
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            TextList::Text(text) => list(text),
+        }
+    }
+}
+
+/// A speaker as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Speaker {
+    pub id: SpeakerId,
+    pub user_id: Option<crate::auth::UserId>,
+    pub name: String,
+    pub email: Option<String>,
+    pub bio: String,
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub time_zone: String,
+    pub online: bool,
+    pub in_person: bool,
+    pub regions: Vec<String>,
+    pub lang: crate::i18n::Lang,
+    pub feed_token: String,
+    pub version: i64,
+}
+
+impl Speaker {
+    /// Ukrainian speakers see every time in Kyiv time too.
+    pub fn is_ukrainian(&self) -> bool {
+        self.time_zone == KYIV || self.languages.iter().any(|l| l == "uk")
+    }
+}
+
+/// The validated fields of a speaker's profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpeakerFields {
+    pub name: String,
+    pub email: Option<String>,
+    pub bio: String,
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub time_zone: String,
+    pub online: bool,
+    pub in_person: bool,
+    pub regions: Vec<String>,
+    pub lang: crate::i18n::Lang,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SpeakerInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub bio: Option<String>,
+    pub languages: Option<TextList>,
+    pub topics: Option<TextList>,
+    pub time_zone: Option<String>,
+    pub online: Option<Loose>,
+    pub in_person: Option<Loose>,
+    pub regions: Option<TextList>,
+    pub lang: Option<String>,
+    pub version: Option<Loose>,
+}
+
+/// Language codes a speaker may list: two or three lower-case letters.
+fn language_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase())
+}
+
+fn flag(
+    value: &Option<Loose>,
+    current: Option<bool>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> bool {
+    match value {
+        None => current.unwrap_or(false),
+        Some(v) => match v.as_text().trim() {
+            "true" | "on" | "1" | "yes" => true,
+            "false" | "off" | "0" | "no" | "" => false,
+            _ => {
+                errors.add(field, "err-wrong-type");
+                false
+            }
+        },
+    }
+}
+
+fn short_text(
+    value: &Option<String>,
+    current: Option<&str>,
+    field: &str,
+    max: usize,
+    errors: &mut FieldErrors,
+) -> String {
+    let text = value.as_deref().or(current).unwrap_or("").trim().to_owned();
+    if text.chars().count() > max {
+        errors.add_with(field, "err-too-long", max);
+    }
+    text
+}
+
+fn items(
+    value: &Option<TextList>,
+    current: Option<&Vec<String>>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Vec<String> {
+    let items = value
+        .as_ref()
+        .map(TextList::items)
+        .or_else(|| current.cloned())
+        .unwrap_or_default();
+    if items.len() > 30
+        || items
+            .iter()
+            .any(|i| i.chars().count() > 80 || i.chars().any(char::is_control))
+    {
+        errors.add(field, "err-list");
+    }
+    items
+}
+
+impl SpeakerInput {
+    pub fn parse(
+        &self,
+        current: Option<&Speaker>,
+        errors: &mut FieldErrors,
+    ) -> Option<SpeakerFields> {
+        let name = short_text(
+            &self.name,
+            current.map(|s| s.name.as_str()),
+            "name",
+            200,
+            errors,
+        );
+        if name.is_empty() {
+            errors.add("name", "err-required");
+        }
+        let email = match (&self.email, current) {
+            (Some(e), _) => Some(crate::auth::normalise_email(e)).filter(|e| !e.is_empty()),
+            (None, Some(c)) => c.email.clone(),
+            (None, None) => None,
+        };
+        if email
+            .as_deref()
+            .is_some_and(|e| !crate::auth::is_plausible_email(e))
+        {
+            errors.add("email", "err-email");
+        }
+        let bio = short_text(
+            &self.bio,
+            current.map(|s| s.bio.as_str()),
+            "bio",
+            4000,
+            errors,
+        );
+        let languages: Vec<String> = items(
+            &self.languages,
+            current.map(|s| &s.languages),
+            "languages",
+            errors,
+        )
+        .into_iter()
+        .map(|l| l.to_lowercase())
+        .collect();
+        if languages.is_empty() {
+            errors.add("languages", "err-required");
+        } else if !languages.iter().all(|l| language_code(l)) {
+            errors.add("languages", "err-language-codes");
+        }
+        let topics = items(&self.topics, current.map(|s| &s.topics), "topics", errors);
+        let regions = items(
+            &self.regions,
+            current.map(|s| &s.regions),
+            "regions",
+            errors,
+        );
+        let time_zone = self
+            .time_zone
+            .as_deref()
+            .or(current.map(|s| s.time_zone.as_str()))
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        if zone(&time_zone).is_none() {
+            errors.add("time_zone", "err-time-zone");
+        }
+        let online = flag(&self.online, current.map(|s| s.online), "online", errors);
+        let in_person = flag(
+            &self.in_person,
+            current.map(|s| s.in_person),
+            "in_person",
+            errors,
+        );
+        if !online && !in_person && !errors.has("online") && !errors.has("in_person") {
+            errors.add("online", "err-no-format");
+        }
+        let lang = match &self.lang {
+            Some(code) => crate::i18n::Lang::from_code(code).unwrap_or_else(|| {
+                errors.add("lang", "err-choice");
+                crate::i18n::Lang::En
+            }),
+            None => current.map(|s| s.lang).unwrap_or_else(|| {
+                if languages.iter().any(|l| l == "uk") && !languages.iter().any(|l| l == "en") {
+                    crate::i18n::Lang::Uk
+                } else {
+                    crate::i18n::Lang::En
+                }
+            }),
+        };
+        errors.is_empty().then_some(SpeakerFields {
+            name,
+            email,
+            bio,
+            languages,
+            topics,
+            time_zone,
+            online,
+            in_person,
+            regions,
+            lang,
+        })
+    }
+}
+
+/// A request for a speaker, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub id: RequestId,
+    pub branch_id: Option<crate::directory::BranchId>,
+    pub branch_name: Option<String>,
+    pub branch_name_uk: Option<String>,
+    pub requested_by: Option<crate::auth::UserId>,
+    pub contact_name: String,
+    pub contact_email: Option<String>,
+    pub branch_text: String,
+    pub starts_at: i64,
+    pub time_zone: String,
+    pub duration_minutes: i64,
+    pub format: Format,
+    pub place: String,
+    pub meeting_link: String,
+    pub audience: Option<i64>,
+    pub interpretation: bool,
+    pub topics: Vec<String>,
+    pub notes: String,
+    pub status: Status,
+    pub speaker_id: Option<SpeakerId>,
+    pub speaker_name: Option<String>,
+    pub attendance: Option<i64>,
+    pub report: String,
+    pub version: i64,
+}
+
+impl Request {
+    pub fn ends_at(&self) -> i64 {
+        self.starts_at + self.duration_minutes * 60
+    }
+
+    pub fn slot(&self) -> Slot {
+        Slot {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at(),
+            format: self.format,
+        }
+    }
+}
+
+/// The validated fields of a new request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestFields {
+    pub branch_id: Option<crate::directory::BranchId>,
+    pub contact_name: String,
+    pub contact_email: Option<String>,
+    pub branch_text: String,
+    pub planned: PlannedTime,
+    pub format: Format,
+    pub place: String,
+    pub meeting_link: String,
+    pub audience: Option<i64>,
+    pub interpretation: bool,
+    pub topics: Vec<String>,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RequestInput {
+    pub branch_id: Option<Loose>,
+    /// RFC 3339 with an offset (an instant), or a local date-time without
+    /// one, read in `time_zone`.
+    pub starts_at: Option<String>,
+    /// For forms: the local date and time, read in `time_zone`.
+    pub date: Option<String>,
+    pub time: Option<String>,
+    pub time_zone: Option<String>,
+    /// `earlier` or `later`, for a time the clocks pass twice.
+    pub fold: Option<String>,
+    pub duration_minutes: Option<Loose>,
+    pub format: Option<String>,
+    pub place: Option<String>,
+    pub meeting_link: Option<String>,
+    pub audience: Option<Loose>,
+    pub interpretation: Option<Loose>,
+    pub topics: Option<TextList>,
+    pub notes: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub branch_text: Option<String>,
+}
+
+impl RequestInput {
+    /// Parses a new request. Which branch the caller may name is checked by
+    /// the caller; here only the form of each field.
+    pub fn parse(&self, now: Timestamp, errors: &mut FieldErrors) -> Option<RequestFields> {
+        let branch_id = match self.branch_id.as_ref().map(Loose::as_text) {
+            None => None,
+            Some(t) if t.trim().is_empty() => None,
+            Some(t) => match t.trim().parse() {
+                Ok(id) => Some(id),
+                Err(()) => {
+                    errors.add("branch_id", "err-unknown-branch");
+                    None
+                }
+            },
+        };
+        let zone_name = self.time_zone.clone().unwrap_or_default();
+        let fold = match self.fold.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("earlier") => Some(Fold::Earlier),
+            Some("later") => Some(Fold::Later),
+            Some(_) => {
+                errors.add("fold", "err-choice");
+                None
+            }
+        };
+        let planned = match &self.starts_at {
+            Some(text) => match text.trim().parse::<Timestamp>() {
+                // An instant with its offset: the zone only decides how it is shown.
+                Ok(instant) => {
+                    let tz = zone(&zone_name);
+                    if tz.is_none() {
+                        errors.add("time_zone", "err-time-zone");
+                    }
+                    let civil = tz
+                        .as_ref()
+                        .map(|tz| instant.to_zoned(tz.clone()).datetime());
+                    let (date, time) = civil
+                        .map(|c| (c.date().to_string(), c.time().to_string()))
+                        .unwrap_or_default();
+                    let fold = fold.or(Some(Fold::Earlier));
+                    plan(
+                        &date,
+                        &time,
+                        &zone_name,
+                        self.duration_minutes.as_ref(),
+                        fold,
+                        now,
+                        errors,
+                    )
+                    .map(|p| PlannedTime {
+                        starts_at: instant,
+                        ..p
+                    })
+                }
+                Err(_) => match text.trim().parse::<DateTime>() {
+                    Ok(civil) => plan(
+                        &civil.date().to_string(),
+                        &civil.time().to_string(),
+                        &zone_name,
+                        self.duration_minutes.as_ref(),
+                        fold,
+                        now,
+                        errors,
+                    ),
+                    Err(_) => {
+                        errors.add("starts_at", "err-datetime");
+                        None
+                    }
+                },
+            },
+            None => plan(
+                self.date.as_deref().unwrap_or(""),
+                self.time.as_deref().unwrap_or(""),
+                &zone_name,
+                self.duration_minutes.as_ref(),
+                fold,
+                now,
+                errors,
+            ),
+        };
+        let format = match self.format.as_deref().map(str::trim) {
+            None | Some("") => {
+                errors.add("format", "err-required");
+                None
+            }
+            Some(f) => Format::parse(f).or_else(|| {
+                errors.add("format", "err-choice");
+                None
+            }),
+        };
+        let place = short_text(&self.place, None, "place", 300, errors);
+        let meeting_link = short_text(&self.meeting_link, None, "meeting_link", 500, errors);
+        let web_address =
+            meeting_link.starts_with("https://") || meeting_link.starts_with("http://");
+        if !meeting_link.is_empty() && !web_address {
+            errors.add("meeting_link", "err-url");
+        }
+        if format.is_some_and(Format::needs_travel) && place.is_empty() {
+            errors.add("place", "err-place-needed");
+        }
+        let audience = match self.audience.as_ref().map(Loose::as_text) {
+            None => None,
+            Some(t) if t.trim().is_empty() => None,
+            Some(t) => match t.trim().parse::<i64>() {
+                Ok(n) if (1..=100_000).contains(&n) => Some(n),
+                _ => {
+                    errors.add_with("audience", "err-range", "1–100000");
+                    None
+                }
+            },
+        };
+        let interpretation = flag(&self.interpretation, None, "interpretation", errors);
+        let topics = items(&self.topics, None, "topics", errors);
+        let notes = short_text(&self.notes, None, "notes", 4000, errors);
+        let contact_name = short_text(&self.contact_name, None, "contact_name", 200, errors);
+        let contact_email = self
+            .contact_email
+            .as_deref()
+            .map(crate::auth::normalise_email)
+            .filter(|e| !e.is_empty());
+        if contact_email
+            .as_deref()
+            .is_some_and(|e| !crate::auth::is_plausible_email(e))
+        {
+            errors.add("contact_email", "err-email");
+        }
+        let branch_text = short_text(&self.branch_text, None, "branch_text", 200, errors);
+        let (planned, format) = (planned?, format?);
+        errors.is_empty().then_some(RequestFields {
+            branch_id,
+            contact_name,
+            contact_email,
+            branch_text,
+            planned,
+            format,
+            place,
+            meeting_link,
+            audience,
+            interpretation,
+            topics,
+            notes,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -793,389 +1262,37 @@ mod tests {
         assert!(f.available);
         assert!(f.reasons.iter().any(|r| r.key == "fit-with-interpretation"));
     }
-}
 
-/// A list sent as a JSON array or as comma-separated text (a form field).
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
-pub enum TextList {
-    List(Vec<String>),
-    Text(String),
-}
-
-impl TextList {
-    pub fn items(&self) -> Vec<String> {
-        match self {
-            TextList::List(items) => items.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
-            TextList::Text(text) => list(text),
-        }
-    }
-}
-
-/// A speaker as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Speaker {
-    pub id: SpeakerId,
-    pub user_id: Option<crate::auth::UserId>,
-    pub name: String,
-    pub email: Option<String>,
-    pub bio: String,
-    pub languages: Vec<String>,
-    pub topics: Vec<String>,
-    pub time_zone: String,
-    pub online: bool,
-    pub in_person: bool,
-    pub regions: Vec<String>,
-    pub lang: crate::i18n::Lang,
-    pub feed_token: String,
-    pub version: i64,
-}
-
-impl Speaker {
-    /// Ukrainian speakers see every time in Kyiv time too.
-    pub fn is_ukrainian(&self) -> bool {
-        self.time_zone == KYIV || self.languages.iter().any(|l| l == "uk")
-    }
-}
-
-/// The validated fields of a speaker's profile.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpeakerFields {
-    pub name: String,
-    pub email: Option<String>,
-    pub bio: String,
-    pub languages: Vec<String>,
-    pub topics: Vec<String>,
-    pub time_zone: String,
-    pub online: bool,
-    pub in_person: bool,
-    pub regions: Vec<String>,
-    pub lang: crate::i18n::Lang,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct SpeakerInput {
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub bio: Option<String>,
-    pub languages: Option<TextList>,
-    pub topics: Option<TextList>,
-    pub time_zone: Option<String>,
-    pub online: Option<Loose>,
-    pub in_person: Option<Loose>,
-    pub regions: Option<TextList>,
-    pub lang: Option<String>,
-    pub version: Option<Loose>,
-}
-
-/// Language codes a speaker may list: two or three lower-case letters.
-fn language_code(code: &str) -> bool {
-    (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase())
-}
-
-fn flag(value: &Option<Loose>, current: Option<bool>, field: &str, errors: &mut FieldErrors) -> bool {
-    match value {
-        None => current.unwrap_or(false),
-        Some(v) => match v.as_text().trim() {
-            "true" | "on" | "1" | "yes" => true,
-            "false" | "off" | "0" | "no" | "" => false,
-            _ => {
-                errors.add(field, "err-wrong-type");
-                false
+    #[test]
+    fn every_state_verb_format_and_reason_has_words_in_both_languages() {
+        use crate::i18n::{message_ids, Lang};
+        let mut keys: Vec<&str> = Vec::new();
+        keys.extend(Status::ALL.iter().map(|s| s.label_key()));
+        keys.extend(Verb::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Format::ALL.iter().map(|f| f.label_key()));
+        keys.extend([
+            "fit-booked",
+            "fit-away",
+            "fit-in-hours",
+            "fit-out-of-hours",
+            "fit-wrong-format",
+            "fit-speaks-english",
+            "fit-with-interpretation",
+            "fit-needs-interpretation",
+            "fit-topics",
+            "fit-no-topics",
+            "fit-travels",
+            "fit-not-travelling",
+        ]);
+        for lang in Lang::ALL {
+            let ids = message_ids(lang);
+            for key in &keys {
+                assert!(
+                    ids.iter().any(|i| i == key),
+                    "{key} missing in {}",
+                    lang.code()
+                );
             }
-        },
-    }
-}
-
-fn short_text(value: &Option<String>, current: Option<&str>, field: &str, max: usize, errors: &mut FieldErrors) -> String {
-    let text = value.as_deref().or(current).unwrap_or("").trim().to_owned();
-    if text.chars().count() > max {
-        errors.add_with(field, "err-too-long", max);
-    }
-    text
-}
-
-fn items(value: &Option<TextList>, current: Option<&Vec<String>>, field: &str, errors: &mut FieldErrors) -> Vec<String> {
-    let items = value.as_ref().map(TextList::items).or_else(|| current.cloned()).unwrap_or_default();
-    if items.len() > 30 || items.iter().any(|i| i.chars().count() > 80 || i.chars().any(char::is_control)) {
-        errors.add(field, "err-list");
-    }
-    items
-}
-
-impl SpeakerInput {
-    pub fn parse(&self, current: Option<&Speaker>, errors: &mut FieldErrors) -> Option<SpeakerFields> {
-        let name = short_text(&self.name, current.map(|s| s.name.as_str()), "name", 200, errors);
-        if name.is_empty() {
-            errors.add("name", "err-required");
         }
-        let email = match (&self.email, current) {
-            (Some(e), _) => Some(crate::auth::normalise_email(e)).filter(|e| !e.is_empty()),
-            (None, Some(c)) => c.email.clone(),
-            (None, None) => None,
-        };
-        if email.as_deref().is_some_and(|e| !crate::auth::is_plausible_email(e)) {
-            errors.add("email", "err-email");
-        }
-        let bio = short_text(&self.bio, current.map(|s| s.bio.as_str()), "bio", 4000, errors);
-        let languages: Vec<String> = items(&self.languages, current.map(|s| &s.languages), "languages", errors)
-            .into_iter()
-            .map(|l| l.to_lowercase())
-            .collect();
-        if languages.is_empty() {
-            errors.add("languages", "err-required");
-        } else if !languages.iter().all(|l| language_code(l)) {
-            errors.add("languages", "err-language-codes");
-        }
-        let topics = items(&self.topics, current.map(|s| &s.topics), "topics", errors);
-        let regions = items(&self.regions, current.map(|s| &s.regions), "regions", errors);
-        let time_zone = self
-            .time_zone
-            .as_deref()
-            .or(current.map(|s| s.time_zone.as_str()))
-            .unwrap_or("")
-            .trim()
-            .to_owned();
-        if zone(&time_zone).is_none() {
-            errors.add("time_zone", "err-time-zone");
-        }
-        let online = flag(&self.online, current.map(|s| s.online), "online", errors);
-        let in_person = flag(&self.in_person, current.map(|s| s.in_person), "in_person", errors);
-        if !online && !in_person && !errors.has("online") && !errors.has("in_person") {
-            errors.add("online", "err-no-format");
-        }
-        let lang = match &self.lang {
-            Some(code) => crate::i18n::Lang::from_code(code).unwrap_or_else(|| {
-                errors.add("lang", "err-choice");
-                crate::i18n::Lang::En
-            }),
-            None => current.map(|s| s.lang).unwrap_or_else(|| {
-                if languages.iter().any(|l| l == "uk") && !languages.iter().any(|l| l == "en") {
-                    crate::i18n::Lang::Uk
-                } else {
-                    crate::i18n::Lang::En
-                }
-            }),
-        };
-        errors.is_empty().then_some(SpeakerFields {
-            name,
-            email,
-            bio,
-            languages,
-            topics,
-            time_zone,
-            online,
-            in_person,
-            regions,
-            lang,
-        })
-    }
-}
-
-/// A request for a speaker, as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Request {
-    pub id: RequestId,
-    pub branch_id: Option<crate::directory::BranchId>,
-    pub branch_name: Option<String>,
-    pub branch_name_uk: Option<String>,
-    pub requested_by: Option<crate::auth::UserId>,
-    pub contact_name: String,
-    pub contact_email: Option<String>,
-    pub branch_text: String,
-    pub starts_at: i64,
-    pub time_zone: String,
-    pub duration_minutes: i64,
-    pub format: Format,
-    pub place: String,
-    pub meeting_link: String,
-    pub audience: Option<i64>,
-    pub interpretation: bool,
-    pub topics: Vec<String>,
-    pub notes: String,
-    pub status: Status,
-    pub speaker_id: Option<SpeakerId>,
-    pub speaker_name: Option<String>,
-    pub attendance: Option<i64>,
-    pub report: String,
-    pub version: i64,
-}
-
-impl Request {
-    pub fn ends_at(&self) -> i64 {
-        self.starts_at + self.duration_minutes * 60
-    }
-
-    pub fn slot(&self) -> Slot {
-        Slot { starts_at: self.starts_at, ends_at: self.ends_at(), format: self.format }
-    }
-}
-
-/// The validated fields of a new request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestFields {
-    pub branch_id: Option<crate::directory::BranchId>,
-    pub contact_name: String,
-    pub contact_email: Option<String>,
-    pub branch_text: String,
-    pub planned: PlannedTime,
-    pub format: Format,
-    pub place: String,
-    pub meeting_link: String,
-    pub audience: Option<i64>,
-    pub interpretation: bool,
-    pub topics: Vec<String>,
-    pub notes: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct RequestInput {
-    pub branch_id: Option<Loose>,
-    /// RFC 3339 with an offset (an instant), or a local date-time without
-    /// one, read in `time_zone`.
-    pub starts_at: Option<String>,
-    /// For forms: the local date and time, read in `time_zone`.
-    pub date: Option<String>,
-    pub time: Option<String>,
-    pub time_zone: Option<String>,
-    /// `earlier` or `later`, for a time the clocks pass twice.
-    pub fold: Option<String>,
-    pub duration_minutes: Option<Loose>,
-    pub format: Option<String>,
-    pub place: Option<String>,
-    pub meeting_link: Option<String>,
-    pub audience: Option<Loose>,
-    pub interpretation: Option<Loose>,
-    pub topics: Option<TextList>,
-    pub notes: Option<String>,
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-    pub branch_text: Option<String>,
-}
-
-impl RequestInput {
-    /// Parses a new request. Which branch the caller may name is checked by
-    /// the caller; here only the form of each field.
-    pub fn parse(&self, now: Timestamp, errors: &mut FieldErrors) -> Option<RequestFields> {
-        let branch_id = match self.branch_id.as_ref().map(Loose::as_text) {
-            None => None,
-            Some(t) if t.trim().is_empty() => None,
-            Some(t) => match t.trim().parse() {
-                Ok(id) => Some(id),
-                Err(()) => {
-                    errors.add("branch_id", "err-unknown-branch");
-                    None
-                }
-            },
-        };
-        let zone_name = self.time_zone.clone().unwrap_or_default();
-        let fold = match self.fold.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some("earlier") => Some(Fold::Earlier),
-            Some("later") => Some(Fold::Later),
-            Some(_) => {
-                errors.add("fold", "err-choice");
-                None
-            }
-        };
-        let planned = match &self.starts_at {
-            Some(text) => match text.trim().parse::<Timestamp>() {
-                // An instant with its offset: the zone only decides how it is shown.
-                Ok(instant) => {
-                    let tz = zone(&zone_name);
-                    if tz.is_none() {
-                        errors.add("time_zone", "err-time-zone");
-                    }
-                    let civil = tz.as_ref().map(|tz| instant.to_zoned(tz.clone()).datetime());
-                    let (date, time) = civil
-                        .map(|c| (c.date().to_string(), c.time().to_string()))
-                        .unwrap_or_default();
-                    let fold = fold.or(Some(Fold::Earlier));
-                    plan(&date, &time, &zone_name, self.duration_minutes.as_ref(), fold, now, errors)
-                        .map(|p| PlannedTime { starts_at: instant, ..p })
-                }
-                Err(_) => match text.trim().parse::<DateTime>() {
-                    Ok(civil) => plan(
-                        &civil.date().to_string(),
-                        &civil.time().to_string(),
-                        &zone_name,
-                        self.duration_minutes.as_ref(),
-                        fold,
-                        now,
-                        errors,
-                    ),
-                    Err(_) => {
-                        errors.add("starts_at", "err-datetime");
-                        None
-                    }
-                },
-            },
-            None => plan(
-                self.date.as_deref().unwrap_or(""),
-                self.time.as_deref().unwrap_or(""),
-                &zone_name,
-                self.duration_minutes.as_ref(),
-                fold,
-                now,
-                errors,
-            ),
-        };
-        let format = match self.format.as_deref().map(str::trim) {
-            None | Some("") => {
-                errors.add("format", "err-required");
-                None
-            }
-            Some(f) => Format::parse(f).or_else(|| {
-                errors.add("format", "err-choice");
-                None
-            }),
-        };
-        let place = short_text(&self.place, None, "place", 300, errors);
-        let meeting_link = short_text(&self.meeting_link, None, "meeting_link", 500, errors);
-        if !meeting_link.is_empty() && !(meeting_link.starts_with("https://") || meeting_link.starts_with("http://")) {
-            errors.add("meeting_link", "err-url");
-        }
-        if format.is_some_and(Format::needs_travel) && place.is_empty() {
-            errors.add("place", "err-place-needed");
-        }
-        let audience = match self.audience.as_ref().map(Loose::as_text) {
-            None => None,
-            Some(t) if t.trim().is_empty() => None,
-            Some(t) => match t.trim().parse::<i64>() {
-                Ok(n) if (1..=100_000).contains(&n) => Some(n),
-                _ => {
-                    errors.add_with("audience", "err-range", "1–100000");
-                    None
-                }
-            },
-        };
-        let interpretation = flag(&self.interpretation, None, "interpretation", errors);
-        let topics = items(&self.topics, None, "topics", errors);
-        let notes = short_text(&self.notes, None, "notes", 4000, errors);
-        let contact_name = short_text(&self.contact_name, None, "contact_name", 200, errors);
-        let contact_email = self
-            .contact_email
-            .as_deref()
-            .map(crate::auth::normalise_email)
-            .filter(|e| !e.is_empty());
-        if contact_email.as_deref().is_some_and(|e| !crate::auth::is_plausible_email(e)) {
-            errors.add("contact_email", "err-email");
-        }
-        let branch_text = short_text(&self.branch_text, None, "branch_text", 200, errors);
-        let (planned, format) = (planned?, format?);
-        errors.is_empty().then_some(RequestFields {
-            branch_id,
-            contact_name,
-            contact_email,
-            branch_text,
-            planned,
-            format,
-            place,
-            meeting_link,
-            audience,
-            interpretation,
-            topics,
-            notes,
-        })
     }
 }

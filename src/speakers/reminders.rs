@@ -19,7 +19,10 @@ pub async fn queue_due(db: &Db, base_url: &str) -> Result<usize, AppError> {
     let mut tx = db.write().await?;
     let mut queued = 0;
     for (is_report, due) in [
-        (false, store::due_for_reminder(&mut tx, now, REMINDER_BEFORE_SECS).await?),
+        (
+            false,
+            store::due_for_reminder(&mut tx, now, REMINDER_BEFORE_SECS).await?,
+        ),
         (true, store::due_for_report(&mut tx, now).await?),
     ] {
         for request in due {
@@ -31,13 +34,18 @@ pub async fn queue_due(db: &Db, base_url: &str) -> Result<usize, AppError> {
                 None => None,
             };
             let name = speaker.as_ref().map(|s| s.name.as_str());
-            let kind = if is_report { Kind::ReportRequest } else { Kind::Reminder };
+            let kind = if is_report {
+                Kind::ReportRequest
+            } else {
+                Kind::Reminder
+            };
             let mut recipients = branch_recipients(&mut tx, &request).await?;
             if !is_report {
                 recipients.extend(speaker.as_ref().and_then(Recipient::speaker));
             }
             for to in recipients {
-                outbox::enqueue(&mut tx, &mail::compose(kind, &to, &request, name, base_url)).await?;
+                outbox::enqueue(&mut tx, &mail::compose(kind, &to, &request, name, base_url))
+                    .await?;
                 queued += 1;
             }
         }

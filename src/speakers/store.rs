@@ -21,7 +21,9 @@ fn speaker_from(row: &AnyRow) -> Result<Speaker, sqlx::Error> {
         id: SpeakerId(row.try_get("id")?),
         user_id: row.try_get::<Option<i64>, _>("user_id")?.map(UserId),
         name: row.try_get("name")?,
-        email: row.try_get::<Option<String>, _>("email")?.filter(|e| !e.is_empty()),
+        email: row
+            .try_get::<Option<String>, _>("email")?
+            .filter(|e| !e.is_empty()),
         bio: row.try_get("bio")?,
         languages: list(&row.try_get::<String, _>("languages")?),
         topics: list(&row.try_get::<String, _>("topics")?),
@@ -35,7 +37,8 @@ fn speaker_from(row: &AnyRow) -> Result<Speaker, sqlx::Error> {
     })
 }
 
-const SPEAKER_COLUMNS: &str = "id, user_id, name, email, bio, languages, topics, time_zone, online, in_person,
+const SPEAKER_COLUMNS: &str =
+    "id, user_id, name, email, bio, languages, topics, time_zone, online, in_person,
     regions, lang, feed_token, version";
 
 fn speaker_key(f: &SpeakerFields) -> String {
@@ -74,7 +77,12 @@ pub async fn insert_speaker(
 }
 
 /// Saves a profile edit made against `version`; `false` when it was stale.
-pub async fn update_speaker(db: &Db, id: SpeakerId, version: i64, f: &SpeakerFields) -> Result<bool, DbError> {
+pub async fn update_speaker(
+    db: &Db,
+    id: SpeakerId,
+    version: i64,
+    f: &SpeakerFields,
+) -> Result<bool, DbError> {
     let done = sqlx::query(
         "UPDATE speakers SET name = $1, email = $2, bio = $3, languages = $4, topics = $5, time_zone = $6,
              online = $7, in_person = $8, regions = $9, lang = $10, search_key = $11,
@@ -101,36 +109,49 @@ pub async fn update_speaker(db: &Db, id: SpeakerId, version: i64, f: &SpeakerFie
 }
 
 pub async fn get_speaker(db: &Db, id: SpeakerId) -> Result<Option<Speaker>, DbError> {
-    let row = sqlx::query(&format!("SELECT {SPEAKER_COLUMNS} FROM speakers WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {SPEAKER_COLUMNS} FROM speakers WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(row.as_ref().map(speaker_from).transpose()?)
 }
 
 pub async fn speaker_of_user(db: &Db, user: UserId) -> Result<Option<Speaker>, DbError> {
-    let row = sqlx::query(&format!("SELECT {SPEAKER_COLUMNS} FROM speakers WHERE user_id = $1"))
-        .bind(user.0)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {SPEAKER_COLUMNS} FROM speakers WHERE user_id = $1"
+    ))
+    .bind(user.0)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(row.as_ref().map(speaker_from).transpose()?)
 }
 
 pub async fn speaker_by_feed(db: &Db, token: &str) -> Result<Option<Speaker>, DbError> {
-    let row = sqlx::query(&format!("SELECT {SPEAKER_COLUMNS} FROM speakers WHERE feed_token = $1"))
-        .bind(token)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {SPEAKER_COLUMNS} FROM speakers WHERE feed_token = $1"
+    ))
+    .bind(token)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(row.as_ref().map(speaker_from).transpose()?)
 }
 
-pub async fn list_speakers(db: &Db, q: Option<&str>, paging: Paging) -> Result<(Vec<Speaker>, i64), DbError> {
+pub async fn list_speakers(
+    db: &Db,
+    q: Option<&str>,
+    paging: Paging,
+) -> Result<(Vec<Speaker>, i64), DbError> {
     let mut w = Where::new();
     if let Some(q) = q {
         w.and_contains("search_key", q);
     }
     let total: i64 = w
-        .bind(sqlx::query(&format!("SELECT COUNT(*) AS n FROM speakers{}", w.sql())))
+        .bind(sqlx::query(&format!(
+            "SELECT COUNT(*) AS n FROM speakers{}",
+            w.sql()
+        )))
         .fetch_one(db.pool())
         .await?
         .try_get("n")?;
@@ -146,14 +167,19 @@ pub async fn list_speakers(db: &Db, q: Option<&str>, paging: Paging) -> Result<(
         .bind(paging.offset())
         .fetch_all(db.pool())
         .await?;
-    Ok((rows.iter().map(speaker_from).collect::<Result<_, _>>()?, total))
+    Ok((
+        rows.iter().map(speaker_from).collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
 /// Every speaker, for the matching screen.
 pub async fn all_speakers(db: &Db) -> Result<Vec<Speaker>, DbError> {
-    let rows = sqlx::query(&format!("SELECT {SPEAKER_COLUMNS} FROM speakers ORDER BY name, id"))
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {SPEAKER_COLUMNS} FROM speakers ORDER BY name, id"
+    ))
+    .fetch_all(db.pool())
+    .await?;
     Ok(rows.iter().map(speaker_from).collect::<Result<_, _>>()?)
 }
 
@@ -176,7 +202,11 @@ pub async fn windows_of(db: &Db, speaker: SpeakerId) -> Result<Vec<Window>, DbEr
         .collect()
 }
 
-pub async fn replace_windows(conn: &mut Conn, speaker: SpeakerId, windows: &[Window]) -> Result<(), DbError> {
+pub async fn replace_windows(
+    conn: &mut Conn,
+    speaker: SpeakerId,
+    windows: &[Window],
+) -> Result<(), DbError> {
     sqlx::query("DELETE FROM speaker_windows WHERE speaker_id = $1")
         .bind(speaker.0)
         .execute(&mut *conn)
@@ -207,25 +237,32 @@ pub async fn blackouts_of(db: &Db, speaker: SpeakerId) -> Result<Vec<(String, St
         .collect()
 }
 
-pub async fn replace_blackouts(conn: &mut Conn, speaker: SpeakerId, days: &[(String, String)]) -> Result<(), DbError> {
+pub async fn replace_blackouts(
+    conn: &mut Conn,
+    speaker: SpeakerId,
+    days: &[(String, String)],
+) -> Result<(), DbError> {
     sqlx::query("DELETE FROM speaker_blackouts WHERE speaker_id = $1")
         .bind(speaker.0)
         .execute(&mut *conn)
         .await?;
     for (first, last) in days {
-        sqlx::query("INSERT INTO speaker_blackouts (speaker_id, first_day, last_day) VALUES ($1, $2, $3)")
-            .bind(speaker.0)
-            .bind(first)
-            .bind(last)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO speaker_blackouts (speaker_id, first_day, last_day) VALUES ($1, $2, $3)",
+        )
+        .bind(speaker.0)
+        .bind(first)
+        .bind(last)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
 
 // ---- requests ----
 
-const REQUEST_COLUMNS: &str = "r.id, r.branch_id, b.name AS branch_name, b.name_uk AS branch_name_uk,
+const REQUEST_COLUMNS: &str =
+    "r.id, r.branch_id, b.name AS branch_name, b.name_uk AS branch_name_uk,
     r.requested_by, r.contact_name, r.contact_email, r.branch_text, r.starts_at, r.time_zone,
     r.duration_minutes, r.format, r.place, r.meeting_link, r.audience, r.interpretation, r.topics,
     r.notes, r.status, r.speaker_id, s.name AS speaker_name, r.attendance, r.report, r.version";
@@ -240,7 +277,9 @@ fn request_from(row: &AnyRow) -> Result<Request, sqlx::Error> {
         id: RequestId(row.try_get("id")?),
         branch_id: row.try_get::<Option<i64>, _>("branch_id")?.map(BranchId),
         branch_name: row.try_get("branch_name")?,
-        branch_name_uk: row.try_get::<Option<String>, _>("branch_name_uk")?.filter(|s| !s.is_empty()),
+        branch_name_uk: row
+            .try_get::<Option<String>, _>("branch_name_uk")?
+            .filter(|s| !s.is_empty()),
         requested_by: row.try_get::<Option<i64>, _>("requested_by")?.map(UserId),
         contact_name: row.try_get("contact_name")?,
         contact_email: row.try_get("contact_email")?,
@@ -264,7 +303,11 @@ fn request_from(row: &AnyRow) -> Result<Request, sqlx::Error> {
     })
 }
 
-pub async fn insert_request(conn: &mut Conn, f: &RequestFields, by: Option<UserId>) -> Result<RequestId, DbError> {
+pub async fn insert_request(
+    conn: &mut Conn,
+    f: &RequestFields,
+    by: Option<UserId>,
+) -> Result<RequestId, DbError> {
     let now = db::now();
     let row = sqlx::query(
         "INSERT INTO speaker_requests (branch_id, requested_by, contact_name, contact_email, branch_text,
@@ -296,7 +339,10 @@ pub async fn insert_request(conn: &mut Conn, f: &RequestFields, by: Option<UserI
 
 pub async fn get_request(conn: &mut Conn, id: RequestId) -> Result<Option<Request>, DbError> {
     let sql = format!("SELECT {REQUEST_COLUMNS}{REQUEST_FROM} WHERE r.id = $1");
-    let row = sqlx::query(&sql).bind(id.0).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(row.as_ref().map(request_from).transpose()?)
 }
 
@@ -351,10 +397,16 @@ pub async fn list_requests(
         w.and("r.speaker_id = ?", [Value::Int(s.0)]);
     }
     if let Some(after) = filter.after {
-        w.and("r.starts_at + r.duration_minutes * 60 > ?", [Value::Int(after)]);
+        w.and(
+            "r.starts_at + r.duration_minutes * 60 > ?",
+            [Value::Int(after)],
+        );
     }
     let total: i64 = w
-        .bind(sqlx::query(&format!("SELECT COUNT(*) AS n{REQUEST_FROM}{}", w.sql())))
+        .bind(sqlx::query(&format!(
+            "SELECT COUNT(*) AS n{REQUEST_FROM}{}",
+            w.sql()
+        )))
         .fetch_one(db.pool())
         .await?
         .try_get("n")?;
@@ -370,7 +422,10 @@ pub async fn list_requests(
         .bind(paging.offset())
         .fetch_all(db.pool())
         .await?;
-    Ok((rows.iter().map(request_from).collect::<Result<_, _>>()?, total))
+    Ok((
+        rows.iter().map(request_from).collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
 /// Takes the lock that serialises changes to one speaker's bookings (see the
@@ -385,7 +440,11 @@ pub async fn lock_speaker(conn: &mut Conn, speaker: SpeakerId) -> Result<bool, D
 }
 
 /// A speaker's offered and confirmed bookings, other than `except`.
-pub async fn holding_slots(conn: &mut Conn, speaker: SpeakerId, except: Option<RequestId>) -> Result<Vec<Slot>, DbError> {
+pub async fn holding_slots(
+    conn: &mut Conn,
+    speaker: SpeakerId,
+    except: Option<RequestId>,
+) -> Result<Vec<Slot>, DbError> {
     let rows = sqlx::query(
         "SELECT starts_at, duration_minutes, format FROM speaker_requests
          WHERE speaker_id = $1 AND status IN ('offered', 'confirmed') AND id <> $2",
@@ -478,18 +537,28 @@ pub async fn branch_of_feed(db: &Db, token: &str) -> Result<Option<BranchId>, Db
         .bind(token)
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.map(|r| r.try_get("branch_id").map(BranchId)).transpose()?)
+    Ok(row
+        .map(|r| r.try_get("branch_id").map(BranchId))
+        .transpose()?)
 }
 
 /// Confirmed meetings starting within `window` seconds from `now` whose
 /// reminder has not been queued; and meetings that have ended without a
 /// request for a report.
-pub async fn due_for_reminder(conn: &mut Conn, now: i64, window: i64) -> Result<Vec<Request>, DbError> {
+pub async fn due_for_reminder(
+    conn: &mut Conn,
+    now: i64,
+    window: i64,
+) -> Result<Vec<Request>, DbError> {
     let sql = format!(
         "SELECT {REQUEST_COLUMNS}{REQUEST_FROM}
          WHERE r.status = 'confirmed' AND r.reminder_sent = 0 AND r.starts_at > $1 AND r.starts_at <= $2"
     );
-    let rows = sqlx::query(&sql).bind(now).bind(now + window).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(now + window)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows.iter().map(request_from).collect::<Result<_, _>>()?)
 }
 
@@ -505,7 +574,11 @@ pub async fn due_for_report(conn: &mut Conn, now: i64) -> Result<Vec<Request>, D
 
 /// Records that a reminder (or a report request) was queued; `false` when
 /// another worker got there first.
-pub async fn mark_reminded(conn: &mut Conn, id: RequestId, column_is_report: bool) -> Result<bool, DbError> {
+pub async fn mark_reminded(
+    conn: &mut Conn,
+    id: RequestId,
+    column_is_report: bool,
+) -> Result<bool, DbError> {
     let sql = if column_is_report {
         "UPDATE speaker_requests SET report_asked = 1 WHERE id = $1 AND report_asked = 0"
     } else {
@@ -517,7 +590,10 @@ pub async fn mark_reminded(conn: &mut Conn, id: RequestId, column_is_report: boo
 
 /// The e-mail addresses and languages of a branch's officers, for the
 /// e-mails about that branch's bookings.
-pub async fn branch_officers(conn: &mut Conn, branch: BranchId) -> Result<Vec<(String, Option<Lang>)>, DbError> {
+pub async fn branch_officers(
+    conn: &mut Conn,
+    branch: BranchId,
+) -> Result<Vec<(String, Option<Lang>)>, DbError> {
     let rows = sqlx::query(
         "SELECT u.email, u.lang FROM users u JOIN user_branches ub ON ub.user_id = u.id
          WHERE ub.branch_id = $1 AND u.disabled = 0 ORDER BY u.id",

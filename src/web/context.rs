@@ -67,6 +67,14 @@ impl Ctx {
         self.may(Action::ManageBranches)
     }
 
+    pub fn may_manage_speakers(&self) -> bool {
+        self.may(Action::ManageSpeakers)
+    }
+
+    pub fn may_view_requests(&self) -> bool {
+        self.signed_in()
+    }
+
     pub fn may_manage_accounts(&self) -> bool {
         self.may(Action::ManageAccounts)
     }

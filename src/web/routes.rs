@@ -29,6 +29,8 @@ pub struct ApiDoc {
     pub status: u16,
     /// Query parameters a list takes.
     pub query: &'static [(&'static str, &'static str)],
+    /// The response is a page of a list: `{"items", "page", "per_page", "total"}`.
+    pub list: bool,
 }
 
 pub struct Route {

@@ -45,6 +45,43 @@ macro_rules! db_test {
 }
 pub(crate) use db_test;
 
+/// Like `db_test!`, for a test that starts the app itself (with settings of
+/// its own): the body gets the backend to start it on.
+macro_rules! backend_test {
+    ($name:ident, |$backend:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $backend = solidarnist::db::Backend::Sqlite;
+                $body
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let $backend = solidarnist::db::Backend::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use backend_test;
+
+/// Starts the app with e-mail going to a real SMTP listener on loopback,
+/// and the outbox worker looking every 100 ms.
+pub async fn spawn_with_mail(backend: Backend) -> Option<(TestApp, SmtpSink)> {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let app = TestApp::spawn_with(backend, move |c| {
+        c.smtp_url = Some(url.clone());
+        c.outbox_interval = std::time::Duration::from_millis(100);
+    })
+    .await?;
+    Some((app, sink))
+}
+
 pub const PASSWORD: &str = "a long enough test passphrase";
 
 /// Which backends this run covers: `SOLIDARNIST_TEST_DATABASE` = sqlite,
@@ -455,4 +492,281 @@ pub fn ids(list: &Value) -> Vec<i64> {
         .iter()
         .map(|i| i["id"].as_i64().unwrap())
         .collect()
+}
+
+/// A real SMTP server on loopback that accepts every message and keeps it.
+#[derive(Clone, Default)]
+pub struct SmtpSink {
+    pub port: u16,
+    pub messages: Arc<Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let messages = Arc::new(Mutex::new(Vec::new()));
+        let kept = messages.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let kept = kept.clone();
+                tokio::spawn(async move {
+                    let _ = serve_smtp(stream, kept).await;
+                });
+            }
+        });
+        SmtpSink { port, messages }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<String> {
+        self.messages.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `n` messages arrived (or ten seconds passed).
+    pub async fn wait_for(&self, n: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.received()
+    }
+}
+
+async fn serve_smtp(
+    stream: tokio::net::TcpStream,
+    kept: Arc<Mutex<Vec<String>>>,
+) -> std::io::Result<()> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    write.write_all(b"220 sink.test ESMTP\r\n").await?;
+    while let Some(line) = lines.next_line().await? {
+        let verb = line
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        match verb.as_str() {
+            "EHLO" => {
+                write
+                    .write_all(b"250-sink.test\r\n250 8BITMIME\r\n")
+                    .await?
+            }
+            "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
+            "DATA" => {
+                write.write_all(b"354 go ahead\r\n").await?;
+                let mut message = String::new();
+                while let Some(l) = lines.next_line().await? {
+                    if l == "." {
+                        break;
+                    }
+                    message.push_str(l.strip_prefix('.').unwrap_or(&l));
+                    message.push('\n');
+                }
+                kept.lock().unwrap().push(message);
+                write.write_all(b"250 queued\r\n").await?;
+            }
+            "QUIT" => {
+                write.write_all(b"221 bye\r\n").await?;
+                return Ok(());
+            }
+            _ => write.write_all(b"502 unknown\r\n").await?,
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a quoted-printable or base64 mail body enough to search it.
+pub fn mail_text(raw: &str) -> String {
+    let (head, body) = raw.split_once("\n\n").unwrap_or((raw, ""));
+    let head = head.replace("\n ", " ").replace("\n\t", " ");
+    let mut subject = String::new();
+    for line in head.lines() {
+        if let Some(s) = line.strip_prefix("Subject: ") {
+            subject = decode_words(s);
+        }
+    }
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: base64")
+    {
+        use base64_decode::decode;
+        String::from_utf8_lossy(&decode(&body.replace(['\n', '\r'], ""))).into_owned()
+    } else if head.to_ascii_lowercase().contains("quoted-printable") {
+        quoted_printable(body)
+    } else {
+        body.to_owned()
+    };
+    format!("{subject}\n{body}")
+}
+
+fn quoted_printable(s: &str) -> String {
+    let joined = s.replace("=\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && i + 2 < b.len() {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// RFC 2047 encoded words in a header (`=?utf-8?b?…?=`).
+fn decode_words(s: &str) -> String {
+    let mut out = String::new();
+    for word in s.split_whitespace() {
+        if let Some(inner) = word.strip_prefix("=?").and_then(|w| w.strip_suffix("?=")) {
+            let parts: Vec<&str> = inner.splitn(3, '?').collect();
+            if parts.len() == 3 && parts[1].eq_ignore_ascii_case("b") {
+                out.push_str(&String::from_utf8_lossy(&base64_decode::decode(parts[2])));
+                continue;
+            }
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A small base64 decoder, so the tests need no crate for it.
+pub mod base64_decode {
+    pub fn decode(s: &str) -> Vec<u8> {
+        const TABLE: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = Vec::new();
+        let mut buf = 0u32;
+        let mut bits = 0;
+        for c in s.bytes() {
+            let Some(v) = TABLE.iter().position(|&t| t == c) else {
+                continue;
+            };
+            buf = (buf << 6) | v as u32;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((buf >> bits) as u8);
+                buf &= (1 << bits) - 1;
+            }
+        }
+        out
+    }
+}
+
+impl TestApp {
+    /// A speaker profile, linked to the account `user_email` if given.
+    pub async fn speaker(
+        &self,
+        name: &str,
+        user_email: Option<&str>,
+        languages: &[&str],
+    ) -> solidarnist::speakers::SpeakerId {
+        use solidarnist::speakers::model::SpeakerFields;
+        let user = match user_email {
+            Some(e) => store::find_id_by_email(&self.db, e).await.unwrap(),
+            None => None,
+        };
+        let fields = SpeakerFields {
+            name: name.into(),
+            email: Some(format!("{}@speakers.example", auth::random_hex(4))),
+            bio: String::new(),
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+            topics: vec!["energy".into(), "rescue workers".into()],
+            time_zone: "Europe/Kyiv".into(),
+            online: true,
+            in_person: false,
+            regions: vec![],
+            lang: if languages.contains(&"en") {
+                solidarnist::i18n::Lang::En
+            } else {
+                solidarnist::i18n::Lang::Uk
+            },
+        };
+        let mut tx = self.db.write().await.unwrap();
+        let id = solidarnist::speakers::store::insert_speaker(
+            &mut tx,
+            &fields,
+            user,
+            &auth::random_hex(16),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// A request at `branch`, starting `hours_from_now`, offered to
+    /// `speaker` when one is given.
+    pub async fn speaker_request(
+        &self,
+        branch: BranchId,
+        hours_from_now: i64,
+        speaker: Option<solidarnist::speakers::SpeakerId>,
+    ) -> solidarnist::speakers::RequestId {
+        use solidarnist::speakers::model::*;
+        use solidarnist::speakers::store as speakers;
+        let start =
+            jiff::Timestamp::from_second(solidarnist::db::now() + hours_from_now * 3600).unwrap();
+        let fields = RequestFields {
+            branch_id: Some(branch),
+            contact_name: String::new(),
+            contact_email: None,
+            branch_text: String::new(),
+            planned: PlannedTime {
+                starts_at: start,
+                zone: jiff::tz::TimeZone::get("Europe/London").unwrap(),
+                zone_name: "Europe/London".into(),
+                duration_minutes: 60,
+            },
+            format: Format::Online,
+            place: String::new(),
+            meeting_link: String::new(),
+            audience: None,
+            interpretation: true,
+            topics: vec!["energy".into()],
+            notes: String::new(),
+        };
+        let mut tx = self.db.write().await.unwrap();
+        let id = speakers::insert_request(&mut tx, &fields, None)
+            .await
+            .unwrap();
+        if let Some(s) = speaker {
+            speakers::move_request(
+                &mut tx,
+                id,
+                Status::Requested,
+                Status::Offered,
+                Some(s),
+                None,
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// The e-mails queued so far, newest first.
+    pub async fn outbox(&self) -> Vec<solidarnist::outbox::store::Entry> {
+        solidarnist::outbox::store::recent(&self.db, 500)
+            .await
+            .unwrap()
+    }
 }

@@ -10,3 +10,4 @@ mod directory;
 mod matrix;
 mod platform;
 mod security;
+mod speakers;

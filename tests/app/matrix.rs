@@ -25,6 +25,13 @@ enum Who {
     Officers,
     /// Administrators only.
     Admin,
+    /// Staff, and the speaker whose profile it is.
+    SpeakerSelf,
+    /// A booking at branch A offered to the speaker: staff, officer A and
+    /// that speaker; officer B gets "not found".
+    Booking,
+    /// Only the speaker the booking was offered to.
+    TheSpeaker,
     /// Staff, and the officers of the record's own branch; officers of
     /// another branch are refused (403, 404 or, for a form naming the
     /// branch, 422).
@@ -86,6 +93,47 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/people/{id}"), OwnBranch),
         (("PATCH", "/api/v1/people/{id}"), OwnBranch),
         (("DELETE", "/api/v1/people/{id}"), OwnBranch),
+        (("GET", "/speakers"), SignedIn),
+        (("GET", "/speakers/new"), Staff),
+        (("POST", "/speakers/new"), Staff),
+        (("GET", "/speakers/{id}"), SignedIn),
+        (("GET", "/speakers/{id}/edit"), SpeakerSelf),
+        (("POST", "/speakers/{id}/edit"), SpeakerSelf),
+        (("GET", "/speakers/{id}/calendar.ics"), Public),
+        (("GET", "/branches/{id}/calendar.ics"), Public),
+        (("GET", "/speaker-requests"), SignedIn),
+        (("GET", "/speaker-requests/new"), Officers),
+        (("POST", "/speaker-requests/new"), OwnBranch),
+        (("GET", "/speaker-requests/{id}"), Booking),
+        (("GET", "/speaker-requests/{id}/event.ics"), Booking),
+        (("POST", "/speaker-requests/{id}/offer"), Staff),
+        (("POST", "/speaker-requests/{id}/accept"), TheSpeaker),
+        (("POST", "/speaker-requests/{id}/decline"), TheSpeaker),
+        (("POST", "/speaker-requests/{id}/confirm"), Staff),
+        (("POST", "/speaker-requests/{id}/cancel"), OwnBranch),
+        (("POST", "/speaker-requests/{id}/hold"), OwnBranch),
+        (("POST", "/speaker-requests/{id}/report"), OwnBranch),
+        (("GET", "/events"), SignedIn),
+        (("GET", "/request-a-speaker"), Public),
+        (("POST", "/request-a-speaker"), Public),
+        (("GET", "/api/v1/speakers"), SignedIn),
+        (("POST", "/api/v1/speakers"), Staff),
+        (("GET", "/api/v1/speakers/{id}"), SignedIn),
+        (("PATCH", "/api/v1/speakers/{id}"), SpeakerSelf),
+        (("GET", "/api/v1/speaker-requests"), SignedIn),
+        (("POST", "/api/v1/speaker-requests"), OwnBranch),
+        (("GET", "/api/v1/speaker-requests/{id}"), Booking),
+        (("GET", "/api/v1/speaker-requests/{id}/matches"), Staff),
+        (("POST", "/api/v1/speaker-requests/{id}/offer"), Staff),
+        (("POST", "/api/v1/speaker-requests/{id}/accept"), TheSpeaker),
+        (
+            ("POST", "/api/v1/speaker-requests/{id}/decline"),
+            TheSpeaker,
+        ),
+        (("POST", "/api/v1/speaker-requests/{id}/confirm"), Staff),
+        (("POST", "/api/v1/speaker-requests/{id}/cancel"), OwnBranch),
+        (("POST", "/api/v1/speaker-requests/{id}/hold"), OwnBranch),
+        (("POST", "/api/v1/speaker-requests/{id}/report"), OwnBranch),
     ])
 }
 
@@ -115,6 +163,9 @@ fn allowed(who: Who, caller: Caller) -> bool {
         Who::SignedIn => caller != Anonymous,
         Who::Staff => matches!(caller, Coordinator | Admin),
         Who::Admin => caller == Admin,
+        Who::SpeakerSelf => matches!(caller, Speaker | Coordinator | Admin),
+        Who::Booking => matches!(caller, Speaker | OfficerA | Coordinator | Admin),
+        Who::TheSpeaker => caller == Speaker,
         Who::Officers => matches!(caller, OfficerA | OfficerB | Coordinator | Admin),
         Who::OwnBranch => matches!(caller, OfficerA | Coordinator | Admin),
     }
@@ -196,6 +247,9 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
     let a = app.branch(union, "Branch A").await;
     let b = app.branch(union, "Branch B").await;
     let callers = callers(&app, a, b).await;
+    let speaker_profile = app
+        .speaker("Matrix Speaker", Some(&callers.emails["speaker"]), &["en"])
+        .await;
 
     for route in &routes {
         let who = table[&(route.method.as_str(), route.path)];
@@ -215,7 +269,16 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
                 )
                 .await;
             let person = app.person(Some(a), "Person at A", false).await;
-            let id = if route.path.starts_with("/admin/accounts/") {
+            let booking = app.speaker_request(a, 500, Some(speaker_profile)).await;
+            let id = if route.path.starts_with("/speaker-requests/")
+                || route.path.starts_with("/api/v1/speaker-requests/")
+            {
+                booking.0
+            } else if route.path.starts_with("/speakers/")
+                || route.path.starts_with("/api/v1/speakers/")
+            {
+                speaker_profile.0
+            } else if route.path.starts_with("/admin/accounts/") {
                 // Disabling a spare account, never one of the callers.
                 let email = app.user(Role::Speaker, &[]).await;
                 solidarnist::auth::store::find_id_by_email(&app.db, &email)
@@ -266,7 +329,7 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
                     "{caller:?} {} {path}: {status}",
                     route.method
                 );
-            } else if who == Who::OwnBranch && caller == Caller::OfficerB {
+            } else if matches!(who, Who::OwnBranch | Who::Booking) && caller == Caller::OfficerB {
                 assert!(
                     refused
                         || matches!(
