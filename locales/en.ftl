@@ -47,7 +47,7 @@ action-motion-title = Pass a motion and affiliate
 action-motion-text = Pass a motion of solidarity at your branch, using a model motion if it helps, and affiliate your branch to the campaign.
 action-network-title = Join the network
 action-network-text = Join your union's Ukraine solidarity network to hear about speakers, appeals and delegations, and to take part.
-action-not-yet = The pages for these actions are still being built. Until they open, please contact the campaign directly; branch officers can already keep their branch details up to date here.
+action-not-yet = Pages for the actions marked “coming soon” are still being built. Until they open, please contact the campaign directly.
 action-soon = Coming soon
 home-officers = Branch officers, coordinators and speakers:
 
@@ -361,3 +361,5 @@ err-not-yet-held = The meeting has not started yet.
 err-no-account = There is no account with this e-mail address.
 err-hours = This line is not like "Tue 18:00-21:00": { $arg }
 err-away = This line is not a date or two dates in order: { $arg }
+account-zone-heading = Your time zone
+hint-account-zone = Times are shown in this zone, for example Europe/London or Europe/Kyiv. Leave empty for Europe/London (or, for speakers, their home zone).

@@ -590,10 +590,11 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
         ),
     ];
     let mut logins = Vec::new();
+    let mut speaker_account = None;
     for (role, email, name, branches, lang) in plan {
         let password = format!("demo-{}", auth::random_hex(6));
         let hash = password::hash(&password);
-        accounts::create_user(
+        let id = accounts::create_user(
             &mut tx,
             accounts::NewUser {
                 email,
@@ -605,13 +606,247 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
             },
         )
         .await?;
+        if role == Role::Speaker {
+            speaker_account = Some(id);
+        }
         logins.push(DemoLogin {
             role,
             email: email.to_owned(),
             password,
         });
     }
+    speakers_and_requests(&mut tx, speaker_account, &gb).await?;
     accounts::put_setting(&mut tx, "demo_data", "fictional").await?;
     tx.commit().await?;
     Ok(Some(logins))
+}
+
+/// (name, languages, zone, topics, online, in person, regions, hours)
+type DemoSpeaker = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+    bool,
+    bool,
+    &'static [&'static str],
+    &'static [(i8, i32, i32)],
+);
+
+const SPEAKERS: &[DemoSpeaker] = &[
+    (
+        "Oksana Demchenko (demo)",
+        &["uk", "en"],
+        "Europe/Kyiv",
+        &["rescue workers", "energy", "aid appeals"],
+        true,
+        false,
+        &[],
+        &[(2, 18 * 60, 23 * 60), (4, 18 * 60, 23 * 60)],
+    ),
+    (
+        "Taras Prykladenko (demo)",
+        &["uk"],
+        "Europe/Kyiv",
+        &["mining", "miners", "trade union rights"],
+        true,
+        true,
+        &["Wales", "Yorkshire and the Humber"],
+        &[],
+    ),
+    (
+        "Jo Madeupson (demo)",
+        &["en"],
+        "Europe/London",
+        &["the campaign", "aid appeals", "twinning"],
+        true,
+        true,
+        &[],
+        &[],
+    ),
+    (
+        "Iryna Vyhadko (demo)",
+        &["uk", "en"],
+        "Europe/Kyiv",
+        &["health", "nurses", "women workers"],
+        true,
+        false,
+        &[],
+        &[(1, 17 * 60, 22 * 60), (3, 17 * 60, 22 * 60)],
+    ),
+];
+
+/// A demo request: its branch, days from now, hour in London, format, the
+/// speaker's index in SPEAKERS, and the states it went through.
+type DemoRequest = (
+    crate::directory::BranchId,
+    i64,
+    i8,
+    crate::speakers::model::Format,
+    Option<usize>,
+    &'static [crate::speakers::model::Status],
+);
+
+/// A wall-clock time `days` from today in London.
+fn london(days: i64, hour: i8) -> jiff::Timestamp {
+    let tz = jiff::tz::TimeZone::get("Europe/London").expect("the bundled database has London");
+    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+    let day = today
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap_or(today);
+    tz.to_ambiguous_timestamp(day.at(hour, 0, 0, 0))
+        .compatible()
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+}
+
+/// Speakers (one of them the demo speaker's own profile) and requests in
+/// every state, from last month to next.
+async fn speakers_and_requests(
+    tx: &mut crate::db::Conn,
+    speaker_account: Option<crate::auth::UserId>,
+    gb: &[crate::directory::BranchId],
+) -> Result<(), DbError> {
+    use crate::speakers::model::*;
+    use crate::speakers::store as speakers;
+    let mut ids = Vec::new();
+    for (i, &(name, languages, zone_name, topics, online, in_person, regions, hours)) in
+        SPEAKERS.iter().enumerate()
+    {
+        let fields = SpeakerFields {
+            name: name.to_owned(),
+            email: Some(format!("speaker{}@speakers.demo.example", i + 1)),
+            bio: String::new(),
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            time_zone: zone_name.to_owned(),
+            online,
+            in_person,
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            lang: if languages.contains(&"en") {
+                Lang::En
+            } else {
+                Lang::Uk
+            },
+        };
+        let user = if i == 0 { speaker_account } else { None };
+        let id = speakers::insert_speaker(tx, &fields, user, &auth::random_hex(16)).await?;
+        let windows: Vec<Window> = hours
+            .iter()
+            .map(|&(weekday, start_minute, end_minute)| Window {
+                weekday,
+                start_minute,
+                end_minute,
+            })
+            .collect();
+        speakers::replace_windows(tx, id, &windows).await?;
+        ids.push(id);
+    }
+    // (branch, days from now, hour in London, format, speaker, the states it went through)
+    let plan: [DemoRequest; 6] = [
+        (gb[0], 21, 19, Format::Online, None, &[]),
+        (gb[1], 28, 18, Format::Online, Some(0), &[Status::Offered]),
+        (
+            gb[2],
+            10,
+            19,
+            Format::InPerson,
+            Some(2),
+            &[Status::Offered, Status::Confirmed],
+        ),
+        (
+            gb[19],
+            35,
+            18,
+            Format::Hybrid,
+            Some(1),
+            &[Status::Offered, Status::Confirmed],
+        ),
+        (
+            gb[3],
+            -20,
+            19,
+            Format::Online,
+            Some(3),
+            &[
+                Status::Offered,
+                Status::Confirmed,
+                Status::Held,
+                Status::Reported,
+            ],
+        ),
+        (
+            gb[5],
+            14,
+            12,
+            Format::Online,
+            Some(0),
+            &[Status::Offered, Status::Cancelled],
+        ),
+    ];
+    for (branch, days, hour, format, speaker, states) in plan {
+        let fields = RequestFields {
+            branch_id: Some(branch),
+            contact_name: String::new(),
+            contact_email: None,
+            branch_text: String::new(),
+            planned: PlannedTime {
+                starts_at: london(days, hour),
+                zone: jiff::tz::TimeZone::get("Europe/London").expect("bundled"),
+                zone_name: "Europe/London".to_owned(),
+                duration_minutes: 90,
+            },
+            format,
+            place: if format.needs_travel() {
+                "Branch office, 1 Example Street (demo)".to_owned()
+            } else {
+                String::new()
+            },
+            meeting_link: if format == Format::InPerson {
+                String::new()
+            } else {
+                "https://meet.example/demo".to_owned()
+            },
+            audience: Some(30),
+            interpretation: speaker.is_some_and(|s| !SPEAKERS[s].1.contains(&"en")),
+            topics: vec!["aid appeals".to_owned()],
+            notes: "Fictional demo request.".to_owned(),
+        };
+        let id = speakers::insert_request(tx, &fields, None).await?;
+        let mut from = Status::Requested;
+        for &to in states {
+            let speaker_id = if to == Status::Offered {
+                speaker.map(|s| ids[s])
+            } else {
+                None
+            };
+            let report = (to == Status::Reported).then_some((
+                42,
+                "A full room; the branch voted to twin with a Ukrainian branch.",
+            ));
+            speakers::move_request(tx, id, from, to, speaker_id, report).await?;
+            from = to;
+        }
+    }
+    // A visitor's request from the website, not yet linked to a branch.
+    let visitor = RequestFields {
+        branch_id: None,
+        contact_name: "Sam Visitor (demo)".to_owned(),
+        contact_email: Some("sam@visitor.demo.example".to_owned()),
+        branch_text: "UNITE Westmoor Bus Drivers (demo)".to_owned(),
+        planned: PlannedTime {
+            starts_at: london(40, 19),
+            zone: jiff::tz::TimeZone::get("Europe/London").expect("bundled"),
+            zone_name: "Europe/London".to_owned(),
+            duration_minutes: 60,
+        },
+        format: Format::Online,
+        place: String::new(),
+        meeting_link: String::new(),
+        audience: None,
+        interpretation: true,
+        topics: vec!["transport".to_owned()],
+        notes: String::new(),
+    };
+    speakers::insert_request(tx, &visitor, None).await?;
+    Ok(())
 }

@@ -20,6 +20,8 @@ pub struct CampaignAction {
     /// Message id prefix: `action-<key>-title` and `action-<key>-text`.
     pub key: &'static str,
     pub number: u8,
+    /// The page where a visitor takes this action, once it exists.
+    pub href: Option<&'static str>,
 }
 
 impl CampaignAction {
@@ -32,32 +34,38 @@ impl CampaignAction {
     }
 }
 
-/// The six actions, in the campaign's own order. None of them has its own
-/// part of the platform yet; the page says so rather than link to nothing.
+/// The six actions, in the campaign's own order. Those without a page of
+/// their own yet say so rather than link to nothing.
 pub const ACTIONS: [CampaignAction; 6] = [
     CampaignAction {
         key: "speaker",
         number: 1,
+        href: Some("/request-a-speaker"),
     },
     CampaignAction {
         key: "twinning",
         number: 2,
+        href: None,
     },
     CampaignAction {
         key: "national",
         number: 3,
+        href: None,
     },
     CampaignAction {
         key: "donate",
         number: 4,
+        href: None,
     },
     CampaignAction {
         key: "motion",
         number: 5,
+        href: None,
     },
     CampaignAction {
         key: "network",
         number: 6,
+        href: None,
     },
 ];
 

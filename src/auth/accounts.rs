@@ -20,6 +20,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/account", Action::OwnAccount, account),
         Route::post("/account/password", Action::OwnAccount, change_password),
+        Route::post("/account/time-zone", Action::OwnAccount, change_time_zone),
         Route::get("/admin/accounts", Action::ManageAccounts, accounts),
         Route::post("/admin/accounts", Action::ManageAccounts, create_account),
         Route::post(
@@ -42,6 +43,15 @@ struct AccountPage {
     branches: Vec<Branch>,
     errors: FieldErrors,
     changed: bool,
+}
+
+impl AccountPage {
+    fn zone(&self) -> String {
+        self.ctx
+            .account()
+            .and_then(|a| a.time_zone.clone())
+            .unwrap_or_default()
+    }
 }
 
 async fn own_branches(app: &AppState, ctx: &Ctx) -> Result<Vec<Branch>, AppError> {
@@ -136,6 +146,38 @@ async fn change_password(
     let mut response = see_other("/account?changed=1");
     response.headers_mut().append(header::SET_COOKIE, session);
     Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// The zone times are shown in for this account.
+async fn change_time_zone(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<ZoneForm>,
+) -> Result<Response, AppError> {
+    let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
+    let zone = form.time_zone.trim();
+    if !zone.is_empty() && crate::speakers::model::zone(zone).is_none() {
+        let mut errors = FieldErrors::new();
+        errors.add("time_zone", "err-time-zone");
+        let branches = own_branches(&app, &ctx).await?;
+        return page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            AccountPage {
+                ctx,
+                branches,
+                errors,
+                changed: false,
+            },
+        );
+    }
+    store::set_time_zone(&app.db, account.id, Some(zone).filter(|z| !z.is_empty())).await?;
+    Ok(see_other("/account"))
 }
 
 #[derive(Template)]

@@ -94,6 +94,16 @@ pub async fn set_password_hash(db: &Db, user: UserId, hash: &str) -> Result<(), 
     Ok(())
 }
 
+/// The zone an account reads times in; `None` for the default.
+pub async fn set_time_zone(db: &Db, user: UserId, zone: Option<&str>) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+        .bind(zone.map(str::to_owned))
+        .bind(user.0)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn set_lang(db: &Db, user: UserId, lang: Lang) -> Result<(), DbError> {
     sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
         .bind(lang.code())

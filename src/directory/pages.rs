@@ -311,6 +311,8 @@ struct BranchPage {
     /// `None` when the viewer may not see this branch's people.
     people: Option<Vec<Person>>,
     may_edit: bool,
+    /// The branch's calendar feed, for its officers and coordinators.
+    calendar: Option<String>,
 }
 
 pub async fn branch(
@@ -340,11 +342,17 @@ pub async fn branch(
         None
     };
     let may_edit = ctx.principal.may_at(Action::EditBranch, Some(id));
+    let calendar = if ctx.principal.may_at(Action::RequestSpeakers, Some(id)) {
+        Some(crate::speakers::pages::branch_feed_url(&app, id).await?)
+    } else {
+        None
+    };
     page(BranchPage {
         ctx,
         branch,
         people,
         may_edit,
+        calendar,
     })
 }
 

@@ -111,7 +111,10 @@ impl Worker {
     /// Runs until the task is dropped: queue what the calendar says is due,
     /// then send what is queued.
     pub async fn run(self) {
-        let mut tick = tokio::time::interval(self.interval);
+        // The first pass waits one interval, so that a server starting up
+        // answers its first requests before it sends anything.
+        let mut tick =
+            tokio::time::interval_at(tokio::time::Instant::now() + self.interval, self.interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

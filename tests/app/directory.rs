@@ -479,4 +479,30 @@ db_test!(the_demo_data_set_loads_once_with_a_login_per_role, |app| {
             .count()
             >= 4
     );
+    // Speakers, and requests in many states.
+    let coordinator_api = app.api_for(&coordinator.email).await;
+    let (_, speakers) = coordinator_api.get_json("/api/v1/speakers").await;
+    assert!(speakers["total"].as_i64().unwrap() >= 4);
+    let (_, requests) = coordinator_api
+        .get_json("/api/v1/speaker-requests?per_page=200")
+        .await;
+    let mut states: Vec<&str> = requests["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    states.sort();
+    states.dedup();
+    for state in ["requested", "offered", "confirmed", "reported", "cancelled"] {
+        assert!(states.contains(&state), "{state} in the demo: {states:?}");
+    }
+    // The demo speaker has a profile and sees their own bookings.
+    let speaker = logins.iter().find(|l| l.role == Role::Speaker).unwrap();
+    let (_, own) = app
+        .api_for(&speaker.email)
+        .await
+        .get_json("/api/v1/speaker-requests")
+        .await;
+    assert!(own["total"].as_i64().unwrap() >= 1);
 });

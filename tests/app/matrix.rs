@@ -53,6 +53,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/lang"), Public),
         (("GET", "/account"), SignedIn),
         (("POST", "/account/password"), SignedIn),
+        (("POST", "/account/time-zone"), SignedIn),
         (("GET", "/admin/accounts"), Admin),
         (("POST", "/admin/accounts"), Admin),
         (("POST", "/admin/accounts/{id}/disable"), Admin),

@@ -464,7 +464,15 @@ db_test!(reminders_and_report_requests_are_queued_once, |app| {
             && m.body.contains("http://solidarnist.test/speaker-requests/")));
 });
 
-db_test!(two_outbox_workers_never_send_one_email_twice, |app| {
+backend_test!(two_outbox_workers_never_send_one_email_twice, |backend| {
+    // The app's own worker stays out of the way: these two are the test.
+    let Some(app) = crate::helpers::TestApp::spawn_with(backend, |c| {
+        c.outbox_interval = std::time::Duration::from_secs(3600)
+    })
+    .await
+    else {
+        return;
+    };
     let sink = crate::helpers::SmtpSink::start().await;
     let mut tx = app.db.write().await.unwrap();
     for i in 0..30 {
@@ -684,4 +692,38 @@ db_test!(the_pages_walk_a_request_through_its_life, |app| {
     let (status, ics) = officer.get_text(&format!("{location}/event.ics")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(ics.contains("BEGIN:VEVENT"));
+});
+
+db_test!(times_follow_the_viewers_chosen_zone, |app| {
+    let union = app.union("FPU", Country::Ua).await;
+    let branch = app.branch(union, "Kyiv branch").await;
+    // 19:00 London on this date is 21:00 in Kyiv.
+    let coordinator = app.login_as(Role::Coordinator, &[]).await;
+    let api = app.api_as(Role::Coordinator, &[]).await;
+    let (status, r) = api
+        .json(Method::POST, "/api/v1/speaker-requests", json!({"branch_id": branch.0, "starts_at": "2027-04-06T19:00", "time_zone": "Europe/London", "duration_minutes": 60, "format": "online"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    let (_, html) = coordinator.get_text("/speaker-requests").await;
+    assert!(
+        html.contains("Tue 6 Apr 2027, 19:00 BST"),
+        "London by default"
+    );
+    let response = coordinator
+        .post_form("/account/time-zone", &[("time_zone", "Mars/Base")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = coordinator
+        .post_form("/account/time-zone", &[("time_zone", "Europe/Kyiv")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = coordinator.get_text("/speaker-requests").await;
+    assert!(
+        html.contains("Tue 6 Apr 2027, 21:00 EEST"),
+        "the viewer's own zone"
+    );
+    assert!(
+        html.contains("19:00 BST"),
+        "and the planned wall clock beside it"
+    );
 });
