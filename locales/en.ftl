@@ -363,3 +363,17 @@ err-hours = This line is not like "Tue 18:00-21:00": { $arg }
 err-away = This line is not a date or two dates in order: { $arg }
 account-zone-heading = Your time zone
 hint-account-zone = Times are shown in this zone, for example Europe/London or Europe/Kyiv. Leave empty for Europe/London (or, for speakers, their home zone).
+outbox-title = E-mail queue
+outbox-intro = The latest 200 e-mails. Those not yet sent are retried with growing pauses; after eight failed attempts they are marked failed.
+outbox-empty = No e-mails yet.
+outbox-queued = Queued
+outbox-to = To
+outbox-subject = Subject
+outbox-sent = Sent
+outbox-failed = Failed
+outbox-waiting = { $count ->
+    [0] Waiting
+    [one] Waiting, tried once
+   *[other] Waiting, tried { $count } times
+}
+nav-outbox = E-mail

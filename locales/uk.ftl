@@ -365,3 +365,19 @@ err-hours = Цей рядок не схожий на «Tue 18:00-21:00»: { $arg
 err-away = Цей рядок не є датою чи двома датами по порядку: { $arg }
 account-zone-heading = Ваш часовий пояс
 hint-account-zone = Час показуватиметься в цьому поясі, наприклад Europe/London або Europe/Kyiv. Залиште порожнім для Europe/London (або, для доповідачів, їхнього домашнього поясу).
+outbox-title = Черга листів
+outbox-intro = Останні 200 листів. Ненадіслані листи надсилаються повторно з дедалі довшими паузами; після восьми невдалих спроб їх позначають як невдалі.
+outbox-empty = Листів ще немає.
+outbox-queued = У черзі з
+outbox-to = Кому
+outbox-subject = Тема
+outbox-sent = Надіслано
+outbox-failed = Не вдалося
+outbox-waiting = { $count ->
+    [0] Очікує
+    [one] Очікує, спроба { $count }
+    [few] Очікує, спроб { $count }
+    [many] Очікує, спроб { $count }
+   *[other] Очікує, спроб { $count }
+}
+nav-outbox = Листи

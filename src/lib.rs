@@ -7,6 +7,7 @@
 //! Campaign areas, one module each:
 //!
 //! - [`directory`]: unions, branches and the people at them.
+//! - [`speakers`]: speakers, requests for them, matching, bookings and calendars.
 //! - [`home`]: the public home page with the campaign's six actions.
 //!
 //! Shared plumbing beside them:
@@ -17,6 +18,7 @@
 //! - [`db`]: the connection pool for SQLite or PostgreSQL and the migrations.
 //! - [`auth`]: accounts, passwords, sessions, CSRF, API tokens and the permission model.
 //! - [`web`]: page layout, error responses, extractors, security headers.
+//! - [`outbox`]: every e-mail, queued with the change that caused it and sent by a worker.
 //! - [`i18n`]: English and Ukrainian messages.
 //! - [`demo`]: the fictional demo data set.
 //! - [`openapi`]: the OpenAPI document, generated from the route table.

@@ -92,6 +92,8 @@ pub enum Action {
     AnswerOffers,
     /// Cancel a booking, mark it held, report on it.
     ChangeBookings,
+    /// See the e-mail queue: what was sent, what waits, what failed.
+    ViewOutbox,
 }
 
 /// How far a role's permission for an action reaches.
@@ -127,6 +129,8 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (RequestSpeakers | ChangeBookings, Role::Admin | Role::Coordinator) => All,
         (RequestSpeakers | ChangeBookings, Role::BranchOfficer) => OwnBranches,
         (RequestSpeakers | ChangeBookings, Role::Speaker) => No,
+        (ViewOutbox, Role::Admin | Role::Coordinator) => All,
+        (ViewOutbox, _) => No,
     }
 }
 

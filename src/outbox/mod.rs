@@ -11,6 +11,7 @@
 //! and the row is tried again: delivery is at least once, never twice
 //! while the worker lives.
 
+pub mod pages;
 pub mod store;
 
 use std::path::PathBuf;

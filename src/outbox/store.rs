@@ -133,11 +133,13 @@ pub struct Entry {
     pub sent: bool,
     pub failed: bool,
     pub attempts: i64,
+    pub created_at: i64,
+    pub last_error: Option<String>,
 }
 
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Entry>, DbError> {
     let rows = sqlx::query(
-        "SELECT id, kind, to_address, lang, subject, body, sent_at, failed_at, attempts
+        "SELECT id, kind, to_address, lang, subject, body, sent_at, failed_at, attempts, created_at, last_error
          FROM outbox ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
@@ -155,6 +157,8 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Entry>, DbError> {
                 sent: r.try_get::<Option<i64>, _>("sent_at")?.is_some(),
                 failed: r.try_get::<Option<i64>, _>("failed_at")?.is_some(),
                 attempts: r.try_get("attempts")?,
+                created_at: r.try_get("created_at")?,
+                last_error: r.try_get("last_error")?,
             })
         })
         .collect()

@@ -75,6 +75,10 @@ impl Ctx {
         self.signed_in()
     }
 
+    pub fn may_view_outbox(&self) -> bool {
+        self.may(Action::ViewOutbox)
+    }
+
     pub fn may_manage_accounts(&self) -> bool {
         self.may(Action::ManageAccounts)
     }

@@ -55,6 +55,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/account/password"), SignedIn),
         (("POST", "/account/time-zone"), SignedIn),
         (("GET", "/admin/accounts"), Admin),
+        (("GET", "/admin/outbox"), Staff),
         (("POST", "/admin/accounts"), Admin),
         (("POST", "/admin/accounts/{id}/disable"), Admin),
         (("POST", "/admin/accounts/{id}/enable"), Admin),

@@ -515,6 +515,11 @@ backend_test!(two_outbox_workers_never_send_one_email_twice, |backend| {
     subjects.dedup();
     assert_eq!(subjects.len(), 30);
     assert!(app.outbox().await.iter().all(|m| m.sent));
+    // Coordinators see the queue.
+    let coordinator = app.login_as(Role::Coordinator, &[]).await;
+    let (status, html) = coordinator.get_text("/admin/outbox").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Message 29") && html.contains("Sent"));
 });
 
 db_test!(
