@@ -377,3 +377,5 @@ outbox-waiting = { $count ->
    *[other] Waiting, tried { $count } times
 }
 nav-outbox = E-mail
+verb-confirm-note = Everyone involved will be told by e-mail. This cannot be undone.
+nav-my-profile = My speaker profile

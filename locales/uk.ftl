@@ -381,3 +381,5 @@ outbox-waiting = { $count ->
    *[other] Очікує, спроб { $count }
 }
 nav-outbox = Листи
+verb-confirm-note = Усім причетним надійде лист. Цю дію неможливо скасувати.
+nav-my-profile = Мій профіль доповідача

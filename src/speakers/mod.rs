@@ -45,6 +45,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/speakers", ViewSpeakers, pages::speakers),
         Route::get("/speakers/new", ManageSpeakers, pages::new_speaker),
         Route::post("/speakers/new", ManageSpeakers, pages::create_speaker),
+        Route::get("/speakers/me", OwnAccount, pages::own_profile),
         Route::get("/speakers/{id}", ViewSpeakers, pages::profile),
         Route::get(
             "/speakers/{id}/edit",

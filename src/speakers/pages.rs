@@ -139,6 +139,15 @@ pub async fn profile(
     })
 }
 
+/// A speaker's way to their own profile, from the menu.
+pub async fn own_profile(State(app): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let account = ctx.account().ok_or(AppError::Unauthenticated)?;
+    let speaker = store::speaker_of_user(&app.db, account.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(see_other(&format!("/speakers/{}", speaker.id)))
+}
+
 #[derive(Template)]
 #[template(path = "speakers/form.html")]
 struct SpeakerForm {

@@ -75,6 +75,11 @@ impl Ctx {
         self.signed_in()
     }
 
+    pub fn is_speaker(&self) -> bool {
+        self.account()
+            .is_some_and(|a| a.role == crate::auth::Role::Speaker)
+    }
+
     pub fn may_view_outbox(&self) -> bool {
         self.may(Action::ViewOutbox)
     }

@@ -98,6 +98,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/speakers"), SignedIn),
         (("GET", "/speakers/new"), Staff),
         (("POST", "/speakers/new"), Staff),
+        (("GET", "/speakers/me"), SignedIn),
         (("GET", "/speakers/{id}"), SignedIn),
         (("GET", "/speakers/{id}/edit"), SpeakerSelf),
         (("POST", "/speakers/{id}/edit"), SpeakerSelf),
