@@ -275,6 +275,21 @@ CREATE INDEX outbox_due ON outbox (sent_at, next_attempt_at);
 ALTER TABLE users ADD COLUMN time_zone TEXT;
 "#,
     },
+    Migration {
+        version: 3,
+        name: "rate limits for public forms",
+        sql: r#"
+-- Submissions of public forms, per client address, for rate limits that
+-- hold across instances. scope is '<form>:<address>'; rows older than the
+-- longest window are deleted as new ones come.
+CREATE TABLE rate_events (
+    id {pk},
+    scope TEXT NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX rate_events_scope_at ON rate_events (scope, at);
+"#,
+    },
 ];
 
 pub(super) async fn run(db: &Db) -> Result<(), DbError> {

@@ -622,6 +622,14 @@ pub async fn public_form(ctx: Ctx) -> Result<Response, AppError> {
     })
 }
 
+/// Visitors' requests: a branch secretary asking for a few meetings is
+/// normal; dozens an hour from one address is not.
+const PUBLIC_REQUESTS: crate::web::throttle::Limit = crate::web::throttle::Limit {
+    form: "request-a-speaker",
+    max: 5,
+    window_secs: 60 * 60,
+};
+
 #[derive(Template)]
 #[template(path = "speakers/thanks.html")]
 struct ThanksPage {
@@ -636,6 +644,22 @@ pub async fn public_submit(
     if !form.website.is_empty() {
         // A robot filled the hidden field: thank it and keep nothing.
         return page(ThanksPage { ctx });
+    }
+    if !crate::web::throttle::allow(&app.db, &PUBLIC_REQUESTS, ctx.client_ip).await? {
+        tracing::warn!(route = "/request-a-speaker", ip = ?ctx.client_ip, "public form refused: too many submissions");
+        let mut errors = FieldErrors::new();
+        errors.add("form", "err-rate-limited");
+        return page_with_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            RequestForm {
+                ctx,
+                action: "/request-a-speaker".into(),
+                public: true,
+                form,
+                errors,
+                branches: Vec::new(),
+            },
+        );
     }
     match actions::public_request(&app.db, &form.input(), &app.base_url).await {
         Ok(_) => page(ThanksPage { ctx }),

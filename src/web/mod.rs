@@ -6,6 +6,7 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod routes;
+pub mod throttle;
 
 use std::sync::Arc;
 

@@ -618,6 +618,21 @@ db_test!(visitors_ask_through_the_public_form, |app| {
     assert_eq!(list["total"], 1);
     assert!(list["items"][0]["branch_id"].is_null());
     assert!(app.outbox().await.iter().any(|m| m.kind == "new_request"));
+    // Dozens from one address in an hour are refused.
+    let mut last = StatusCode::OK;
+    for _ in 0..6 {
+        last = visitor
+            .post_form("/request-a-speaker", &fields)
+            .await
+            .status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        coordinator.get_json("/api/v1/speaker-requests").await.1["total"]
+            .as_i64()
+            .unwrap()
+            <= 5
+    );
 });
 
 db_test!(the_pages_walk_a_request_through_its_life, |app| {
