@@ -100,6 +100,41 @@ impl Where {
     }
 }
 
+/// Runs a list query with its filter: the total count, and one page of rows
+/// (`limit` and `offset` from the caller's paging), mapped by `map`.
+#[allow(clippy::too_many_arguments)]
+pub async fn paged<T>(
+    db: &super::Db,
+    columns: &str,
+    from: &str,
+    filter: &Where,
+    order: &str,
+    paging: crate::web::extract::Paging,
+    map: fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<(Vec<T>, i64), super::DbError> {
+    use sqlx::Row;
+    let count_sql = format!("SELECT COUNT(*) AS n{from}{}", filter.sql());
+    let total: i64 = filter
+        .bind(sqlx::query(&count_sql))
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
+    let n = filter.next_placeholder();
+    let list_sql = format!(
+        "SELECT {columns}{from}{} ORDER BY {order} LIMIT ${n} OFFSET ${}",
+        filter.sql(),
+        n + 1
+    );
+    let rows = filter
+        .bind(sqlx::query(&list_sql))
+        .bind(paging.per_page)
+        .bind(paging.offset())
+        .fetch_all(db.pool())
+        .await?;
+    let items = rows.iter().map(map).collect::<Result<_, _>>()?;
+    Ok((items, total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use super::model::*;
 use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
 use crate::auth::Action;
 use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{ApiJson, Id, Paging, Query};
+use crate::web::extract::{optional_param, ApiJson, Id, Paging, Query};
 use crate::web::{AppState, Ctx};
 
 /// Times in JSON are RFC 3339 in UTC.
@@ -198,18 +198,6 @@ fn opt_choice<T>(
     })
 }
 
-fn opt_id<T: std::str::FromStr>(
-    value: &Option<String>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> Option<T> {
-    let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-    v.parse().ok().or_else(|| {
-        errors.add(field, "err-wrong-type");
-        None
-    })
-}
-
 pub async fn list_unions(
     State(app): State<AppState>,
     Query(q): Query<ListQuery>,
@@ -285,7 +273,7 @@ pub async fn list_branches(
     let mut errors = FieldErrors::new();
     let filter = BranchFilter {
         q: q.q.clone(),
-        union_id: opt_id(&q.union_id, "union_id", &mut errors),
+        union_id: optional_param(&q.union_id, "union_id", &mut errors),
         country: opt_choice(&q.country, "country", Country::parse, &mut errors),
         sector: opt_choice(&q.sector, "sector", Sector::parse, &mut errors),
         region: q.region.clone(),
@@ -344,7 +332,7 @@ pub async fn list_people(
     let mut errors = FieldErrors::new();
     let filter = PersonFilter {
         q: q.q.clone(),
-        branch_id: opt_id(&q.branch_id, "branch_id", &mut errors),
+        branch_id: optional_param(&q.branch_id, "branch_id", &mut errors),
     };
     errors.into_result()?;
     let scope = ctx.principal.scope(Action::ViewPeople);

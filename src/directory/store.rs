@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::model::*;
 use crate::auth::Scope;
-use crate::db::sql::{Value, Where};
+use crate::db::sql::{self, Value, Where};
 use crate::db::{self, Conn, Db, DbError};
 use crate::web::extract::Paging;
 
@@ -109,38 +109,6 @@ fn person_from(row: &AnyRow) -> Result<Person, sqlx::Error> {
     })
 }
 
-/// Runs a counted, paged list query.
-async fn paged<T>(
-    db: &Db,
-    columns: &str,
-    from: &str,
-    filter: &Where,
-    order: &str,
-    paging: Paging,
-    map: fn(&AnyRow) -> Result<T, sqlx::Error>,
-) -> Result<(Vec<T>, i64), DbError> {
-    let count_sql = format!("SELECT COUNT(*) AS n{from}{}", filter.sql());
-    let total: i64 = filter
-        .bind(sqlx::query(&count_sql))
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
-    let n = filter.next_placeholder();
-    let list_sql = format!(
-        "SELECT {columns}{from}{} ORDER BY {order} LIMIT ${n} OFFSET ${}",
-        filter.sql(),
-        n + 1
-    );
-    let rows = filter
-        .bind(sqlx::query(&list_sql))
-        .bind(paging.per_page)
-        .bind(paging.offset())
-        .fetch_all(db.pool())
-        .await?;
-    let items = rows.iter().map(map).collect::<Result<_, _>>()?;
-    Ok((items, total))
-}
-
 // ---- unions ----
 
 pub async fn list_unions(
@@ -155,7 +123,7 @@ pub async fn list_unions(
     if let Some(c) = filter.country {
         w.and("country = ?", [Value::Text(c.code().into())]);
     }
-    paged(
+    sql::paged(
         db,
         "*",
         " FROM unions",
@@ -283,7 +251,7 @@ pub async fn list_branches(
     {
         w.and("b.region = ?", [Value::Text(r.to_owned())]);
     }
-    paged(
+    sql::paged(
         db,
         BRANCH_COLUMNS,
         BRANCH_FROM,
@@ -434,7 +402,7 @@ pub async fn list_people(
     if let Some(b) = filter.branch_id {
         w.and("p.branch_id = ?", [Value::Int(b.0)]);
     }
-    paged(
+    sql::paged(
         db,
         PERSON_COLUMNS,
         PERSON_FROM,

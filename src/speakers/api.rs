@@ -14,7 +14,7 @@ use crate::auth::Action;
 use crate::directory::api::ListJson;
 use crate::directory::BranchId;
 use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{ApiJson, Id, Paging, Query};
+use crate::web::extract::{optional_param, ApiJson, Id, Paging, Query};
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]
@@ -262,18 +262,6 @@ pub async fn edit_speaker(
     Ok(Json(speaker_json(&app, &ctx, speaker)))
 }
 
-fn opt_parse<T: std::str::FromStr>(
-    v: &Option<String>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> Option<T> {
-    let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-    v.parse().ok().or_else(|| {
-        errors.add(field, "err-wrong-type");
-        None
-    })
-}
-
 pub async fn list_requests(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -290,8 +278,8 @@ pub async fn list_requests(
     };
     let filter = RequestFilter {
         status,
-        branch_id: opt_parse(&q.branch_id, "branch_id", &mut errors),
-        speaker_id: opt_parse(&q.speaker_id, "speaker_id", &mut errors),
+        branch_id: optional_param(&q.branch_id, "branch_id", &mut errors),
+        speaker_id: optional_param(&q.speaker_id, "speaker_id", &mut errors),
         after: q
             .upcoming
             .as_deref()

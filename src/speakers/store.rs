@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::model::*;
 use crate::auth::UserId;
-use crate::db::sql::{Value, Where};
+use crate::db::sql::{self, Value, Where};
 use crate::db::{self, Conn, Db, DbError};
 use crate::directory::BranchId;
 use crate::i18n::Lang;
@@ -147,30 +147,16 @@ pub async fn list_speakers(
     if let Some(q) = q {
         w.and_contains("search_key", q);
     }
-    let total: i64 = w
-        .bind(sqlx::query(&format!(
-            "SELECT COUNT(*) AS n FROM speakers{}",
-            w.sql()
-        )))
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
-    let n = w.next_placeholder();
-    let sql = format!(
-        "SELECT {SPEAKER_COLUMNS} FROM speakers{} ORDER BY name, id LIMIT ${n} OFFSET ${}",
-        w.sql(),
-        n + 1
-    );
-    let rows = w
-        .bind(sqlx::query(&sql))
-        .bind(paging.per_page)
-        .bind(paging.offset())
-        .fetch_all(db.pool())
-        .await?;
-    Ok((
-        rows.iter().map(speaker_from).collect::<Result<_, _>>()?,
-        total,
-    ))
+    sql::paged(
+        db,
+        SPEAKER_COLUMNS,
+        " FROM speakers",
+        &w,
+        "name, id",
+        paging,
+        speaker_from,
+    )
+    .await
 }
 
 /// Every speaker, for the matching screen.
@@ -402,30 +388,16 @@ pub async fn list_requests(
             [Value::Int(after)],
         );
     }
-    let total: i64 = w
-        .bind(sqlx::query(&format!(
-            "SELECT COUNT(*) AS n{REQUEST_FROM}{}",
-            w.sql()
-        )))
-        .fetch_one(db.pool())
-        .await?
-        .try_get("n")?;
-    let n = w.next_placeholder();
-    let sql = format!(
-        "SELECT {REQUEST_COLUMNS}{REQUEST_FROM}{} ORDER BY r.starts_at, r.id LIMIT ${n} OFFSET ${}",
-        w.sql(),
-        n + 1
-    );
-    let rows = w
-        .bind(sqlx::query(&sql))
-        .bind(paging.per_page)
-        .bind(paging.offset())
-        .fetch_all(db.pool())
-        .await?;
-    Ok((
-        rows.iter().map(request_from).collect::<Result<_, _>>()?,
-        total,
-    ))
+    sql::paged(
+        db,
+        REQUEST_COLUMNS,
+        REQUEST_FROM,
+        &w,
+        "r.starts_at, r.id",
+        paging,
+        request_from,
+    )
+    .await
 }
 
 /// Takes the lock that serialises changes to one speaker's bookings (see the

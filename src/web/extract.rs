@@ -97,6 +97,20 @@ impl<S: Send + Sync, T: std::str::FromStr> FromRequestParts<S> for Id<T> {
     }
 }
 
+/// An optional query parameter that must parse when given: empty is absent,
+/// anything unreadable is a field error.
+pub fn optional_param<T: std::str::FromStr>(
+    value: &Option<String>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let v = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    v.parse().ok().or_else(|| {
+        errors.add(field, "err-wrong-type");
+        None
+    })
+}
+
 /// Page numbers for lists: `?page=2&per_page=50`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paging {
