@@ -224,6 +224,12 @@ pub async fn act(
         if text.chars().count() > 4000 {
             errors.add_with("report", "err-too-long", 4000);
         }
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            errors.add("report", "err-control-chars");
+        }
         Some((attendance, text))
     } else {
         None

@@ -642,7 +642,24 @@ fn flag(
     }
 }
 
+/// One line of text: trimmed, at most `max` characters, no line breaks or
+/// other control characters (these end up in e-mail subjects and calendars).
 fn short_text(
+    value: &Option<String>,
+    current: Option<&str>,
+    field: &str,
+    max: usize,
+    errors: &mut FieldErrors,
+) -> String {
+    let text = long_text(value, current, field, max, errors);
+    if text.chars().any(char::is_control) {
+        errors.add(field, "err-control-chars");
+    }
+    text
+}
+
+/// Text that may run over several lines.
+fn long_text(
     value: &Option<String>,
     current: Option<&str>,
     field: &str,
@@ -652,6 +669,12 @@ fn short_text(
     let text = value.as_deref().or(current).unwrap_or("").trim().to_owned();
     if text.chars().count() > max {
         errors.add_with(field, "err-too-long", max);
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add(field, "err-control-chars");
     }
     text
 }
@@ -704,7 +727,7 @@ impl SpeakerInput {
         {
             errors.add("email", "err-email");
         }
-        let bio = short_text(
+        let bio = long_text(
             &self.bio,
             current.map(|s| s.bio.as_str()),
             "bio",
@@ -978,7 +1001,7 @@ impl RequestInput {
         };
         let interpretation = flag(&self.interpretation, None, "interpretation", errors);
         let topics = items(&self.topics, None, "topics", errors);
-        let notes = short_text(&self.notes, None, "notes", 4000, errors);
+        let notes = long_text(&self.notes, None, "notes", 4000, errors);
         let contact_name = short_text(&self.contact_name, None, "contact_name", 200, errors);
         let contact_email = self
             .contact_email

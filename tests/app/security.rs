@@ -137,6 +137,44 @@ db_test!(stored_payloads_appear_escaped_on_every_page, |app| {
             format!("/unions?q={}", urlencode(payload)),
         ]);
     }
+    // Speakers and requests carry free text too.
+    let union = app
+        .union("Payload union", solidarnist::directory::model::Country::Gb)
+        .await;
+    let branch = app.branch(union, "Payload branch").await;
+    for (i, payload) in PAYLOADS.iter().enumerate() {
+        let (status, speaker) = api
+            .json(Method::POST, "/api/v1/speakers", json!({"name": payload, "bio": payload, "languages": ["en"], "topics": [payload],
+                   "time_zone": "Europe/London", "online": true, "in_person": true, "regions": [payload]}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{speaker}");
+        let (status, request) = api
+            .json(Method::POST, "/api/v1/speaker-requests", json!({"branch_id": branch.0, "starts_at": format!("2027-06-0{}T19:00", i + 1),
+                   "time_zone": "Europe/London", "duration_minutes": 60, "format": "in_person", "place": payload,
+                   "topics": [payload], "notes": payload}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{request}");
+        let speaker_id = speaker["id"].as_i64().unwrap();
+        let request_id = request["id"].as_i64().unwrap();
+        let (status, _) = api
+            .json(
+                Method::POST,
+                &format!("/api/v1/speaker-requests/{request_id}/offer"),
+                json!({"speaker_id": speaker_id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        pages.extend([
+            format!("/speakers/{speaker_id}"),
+            format!("/speakers/{speaker_id}/edit"),
+            format!("/speaker-requests/{request_id}"),
+        ]);
+    }
+    pages.extend([
+        "/speakers".to_owned(),
+        "/speaker-requests".to_owned(),
+        "/events".to_owned(),
+    ]);
     let client = app.login_as(Role::Coordinator, &[]).await;
     for lang in ["en", "uk"] {
         for page in &pages {
