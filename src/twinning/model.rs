@@ -1,0 +1,705 @@
+//! Twinning: the link between a British and a Ukrainian branch, its life
+//! cycle, its activity log, the needs Ukrainian branches post, and the
+//! ranking of counterparts with its reasons. Pure: no I/O.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::typed_id;
+use crate::directory::model::{Country, Loose, Sector, SizeBand};
+use crate::directory::{BranchId, UnionId};
+use crate::money::{Currency, Money};
+use crate::web::error::FieldErrors;
+
+typed_id!(
+    /// A link between two branches.
+    TwinningId
+);
+typed_id!(
+    /// An entry in a link's activity log.
+    ActivityId
+);
+typed_id!(
+    /// Something a Ukrainian branch needs.
+    NeedId
+);
+
+/// A link with no logged activity for this long turns dormant by itself.
+pub const DORMANT_AFTER_DAYS: i64 = 90;
+
+macro_rules! codes {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn parse(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.code() == code.trim())
+            }
+
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$variant => concat!($prefix, $code)),+ }
+            }
+        }
+    };
+}
+
+codes!(
+    /// Where a link stands.
+    LinkStatus, "link-", {
+        Proposed => "proposed",
+        Introduced => "introduced",
+        Agreed => "agreed",
+        Active => "active",
+        Dormant => "dormant",
+        Ended => "ended",
+    }
+);
+
+codes!(
+    /// What moves a link: the `{verb}` of `POST /api/v1/twinnings/{id}/{verb}`.
+    LinkVerb, "link-verb-", {
+        Introduce => "introduce",
+        Agree => "agree",
+        Activate => "activate",
+        Pause => "pause",
+        End => "end",
+    }
+);
+
+codes!(
+    ActivityKind, "activity-", {
+        Meeting => "meeting",
+        Message => "message",
+        AidSent => "aid_sent",
+        Visit => "visit",
+        JointStatement => "joint_statement",
+    }
+);
+
+codes!(
+    Urgency, "urgency-", {
+        Urgent => "urgent",
+        Soon => "soon",
+        Whenever => "whenever",
+    }
+);
+
+codes!(
+    NeedStatus, "need-", {
+        Open => "open",
+        Adopted => "adopted",
+        Delivered => "delivered",
+    }
+);
+
+impl LinkStatus {
+    /// Links that count towards a branch's load, and that give a GB branch's
+    /// officers sight of their twin's contacts.
+    pub fn is_live(self) -> bool {
+        !matches!(self, LinkStatus::Ended)
+    }
+}
+
+/// The life cycle, in one place. `activate` also revives a dormant link.
+pub fn link_transition(from: LinkStatus, verb: LinkVerb) -> Option<LinkStatus> {
+    use LinkStatus::*;
+    use LinkVerb::*;
+    match (from, verb) {
+        (Proposed, Introduce) => Some(Introduced),
+        (Introduced, Agree) => Some(Agreed),
+        (Agreed | Dormant, Activate) => Some(Active),
+        (Active, Pause) => Some(Dormant),
+        (Proposed | Introduced | Agreed | Active | Dormant, End) => Some(Ended),
+        _ => None,
+    }
+}
+
+/// Whether an active link has gone quiet long enough to turn dormant.
+pub fn is_due_dormant(status: LinkStatus, last_activity_at: i64, now: i64) -> bool {
+    status == LinkStatus::Active && now - last_activity_at >= DORMANT_AFTER_DAYS * 24 * 60 * 60
+}
+
+/// A branch as the ranking sees it.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub id: BranchId,
+    pub union_id: UnionId,
+    pub country: Country,
+    pub sector: Sector,
+    pub size_band: SizeBand,
+    pub region: String,
+    /// Languages its officers work in (lower-case codes).
+    pub languages: Vec<String>,
+    /// A region this branch would like its twin to be in (empty: none).
+    pub wished_region: String,
+    /// Live links it already has.
+    pub links: u32,
+}
+
+/// One reason, as a message id and an argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub key: &'static str,
+    pub arg: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Suggestion {
+    pub branch: BranchId,
+    pub score: i64,
+    pub reasons: Vec<Reason>,
+}
+
+/// Points, from most to least weight: the same sector matters most, then
+/// a similar size, a shared language, the region either side wished for;
+/// and a branch that already has links is pushed down a little for each,
+/// so that popular Ukrainian branches are not swamped and none is forgotten.
+pub const SAME_SECTOR: i64 = 100;
+pub const SAME_SIZE: i64 = 30;
+pub const NEAR_SIZE: i64 = 15;
+pub const SHARED_LANGUAGE: i64 = 20;
+pub const WISHED_REGION: i64 = 25;
+pub const NO_TWIN_YET: i64 = 30;
+pub const PER_EXISTING_LINK: i64 = 10;
+
+fn size_rank(s: SizeBand) -> i64 {
+    SizeBand::ALL.iter().position(|b| *b == s).unwrap_or(0) as i64
+}
+
+/// Scores one counterpart for a branch.
+pub fn score(
+    for_branch: &Candidate,
+    other: &Candidate,
+    sector_label: &dyn Fn(Sector) -> String,
+) -> Suggestion {
+    let mut score = 0;
+    let mut reasons = Vec::new();
+    if for_branch.sector == other.sector {
+        score += SAME_SECTOR;
+        reasons.push(Reason {
+            key: "why-same-sector",
+            arg: Some(sector_label(other.sector)),
+        });
+    }
+    match (size_rank(for_branch.size_band) - size_rank(other.size_band)).abs() {
+        0 => {
+            score += SAME_SIZE;
+            reasons.push(Reason {
+                key: "why-same-size",
+                arg: None,
+            });
+        }
+        1 => {
+            score += NEAR_SIZE;
+            reasons.push(Reason {
+                key: "why-near-size",
+                arg: None,
+            });
+        }
+        _ => {}
+    }
+    if let Some(shared) = for_branch
+        .languages
+        .iter()
+        .find(|l| other.languages.contains(l))
+    {
+        score += SHARED_LANGUAGE;
+        reasons.push(Reason {
+            key: "why-language",
+            arg: Some(shared.clone()),
+        });
+    }
+    let wish_met = |wisher: &Candidate, place: &Candidate| {
+        !wisher.wished_region.trim().is_empty()
+            && wisher
+                .wished_region
+                .trim()
+                .eq_ignore_ascii_case(place.region.trim())
+    };
+    if wish_met(for_branch, other) || wish_met(other, for_branch) {
+        score += WISHED_REGION;
+        let region = if wish_met(for_branch, other) {
+            &other.region
+        } else {
+            &for_branch.region
+        };
+        reasons.push(Reason {
+            key: "why-region",
+            arg: Some(region.clone()),
+        });
+    }
+    if other.links == 0 {
+        score += NO_TWIN_YET;
+        reasons.push(Reason {
+            key: "why-no-twin",
+            arg: None,
+        });
+    } else {
+        score -= PER_EXISTING_LINK * i64::from(other.links);
+        reasons.push(Reason {
+            key: "why-has-links",
+            arg: Some(other.links.to_string()),
+        });
+    }
+    Suggestion {
+        branch: other.id,
+        score,
+        reasons,
+    }
+}
+
+/// Ranks the other side's branches for `for_branch`, best first, leaving
+/// out those it is already linked with. Ties go to the lower id, so the
+/// order is stable.
+pub fn suggestions(
+    for_branch: &Candidate,
+    others: &[Candidate],
+    already: &[BranchId],
+    limit: usize,
+    sector_label: &dyn Fn(Sector) -> String,
+) -> Vec<Suggestion> {
+    let mut ranked: Vec<Suggestion> = others
+        .iter()
+        .filter(|o| o.country != for_branch.country && !already.contains(&o.id))
+        .map(|o| score(for_branch, o, sector_label))
+        .collect();
+    ranked.sort_by(|a, b| b.score.cmp(&a.score).then(a.branch.cmp(&b.branch)));
+    ranked.truncate(limit);
+    ranked
+}
+
+/// A link as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Twinning {
+    pub id: TwinningId,
+    pub gb_branch_id: BranchId,
+    pub gb_branch_name: String,
+    pub ua_branch_id: BranchId,
+    pub ua_branch_name: String,
+    pub ua_branch_name_uk: Option<String>,
+    pub status: LinkStatus,
+    pub last_activity_at: i64,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Activity {
+    pub id: ActivityId,
+    pub twinning_id: TwinningId,
+    pub kind: ActivityKind,
+    pub happened_on: String,
+    pub logged_by_name: String,
+    pub note: String,
+    pub amount: Option<Money>,
+}
+
+/// What an activity entry says, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityFields {
+    pub kind: ActivityKind,
+    pub happened_on: jiff::civil::Date,
+    pub note: String,
+    pub amount: Option<Money>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ActivityInput {
+    pub kind: Option<String>,
+    /// YYYY-MM-DD; not in the future.
+    pub happened_on: Option<String>,
+    pub note: Option<String>,
+    /// For aid sent: `{"amount_minor", "currency"}` in JSON…
+    pub amount: Option<Money>,
+    /// …or typed text and a currency in a form.
+    pub amount_text: Option<String>,
+    pub currency: Option<String>,
+}
+
+fn text(
+    value: &Option<String>,
+    field: &str,
+    max: usize,
+    multiline: bool,
+    errors: &mut FieldErrors,
+) -> String {
+    let t = value.as_deref().unwrap_or("").trim().to_owned();
+    if t.chars().count() > max {
+        errors.add_with(field, "err-too-long", max);
+    }
+    if t.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        errors.add(field, "err-control-chars");
+    }
+    t
+}
+
+/// An amount from JSON, or typed in a form with a chosen currency.
+fn amount(
+    json: Option<Money>,
+    typed: &Option<String>,
+    currency: &Option<String>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<Money> {
+    if let Some(m) = json {
+        return match Money::new(m.amount_minor, m.currency) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.add(field, e.key());
+                None
+            }
+        };
+    }
+    let typed = typed.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+    let default = currency.as_deref().and_then(Currency::parse);
+    match Money::parse(typed, default) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            errors.add(field, e.key());
+            None
+        }
+    }
+}
+
+impl ActivityInput {
+    pub fn parse(
+        &self,
+        today: jiff::civil::Date,
+        errors: &mut FieldErrors,
+    ) -> Option<ActivityFields> {
+        let kind = match self.kind.as_deref().map(str::trim) {
+            None | Some("") => {
+                errors.add("kind", "err-required");
+                None
+            }
+            Some(k) => ActivityKind::parse(k).or_else(|| {
+                errors.add("kind", "err-choice");
+                None
+            }),
+        };
+        let happened_on = match self.happened_on.as_deref().map(str::trim) {
+            None | Some("") => Some(today),
+            Some(d) => match d.parse::<jiff::civil::Date>() {
+                Ok(d) if d > today => {
+                    errors.add("happened_on", "err-in-the-future");
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.add("happened_on", "err-date");
+                    None
+                }
+            },
+        };
+        let note = text(&self.note, "note", 4000, true, errors);
+        let amount = amount(
+            self.amount,
+            &self.amount_text,
+            &self.currency,
+            "amount",
+            errors,
+        );
+        if amount.is_some() && kind.is_some_and(|k| k != ActivityKind::AidSent) {
+            errors.add("amount", "err-amount-only-aid");
+        }
+        errors.is_empty().then_some(ActivityFields {
+            kind: kind?,
+            happened_on: happened_on?,
+            note,
+            amount,
+        })
+    }
+}
+
+/// A need as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Need {
+    pub id: NeedId,
+    pub branch_id: BranchId,
+    pub branch_name: String,
+    pub branch_name_uk: Option<String>,
+    pub union_name: String,
+    pub region: String,
+    pub branch_at_risk: bool,
+    pub title: String,
+    pub description: String,
+    pub quantity: i64,
+    pub cost: Option<Money>,
+    pub urgency: Urgency,
+    pub status: NeedStatus,
+    pub adopted_by: Option<BranchId>,
+    pub adopted_by_name: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeedFields {
+    pub branch_id: BranchId,
+    pub title: String,
+    pub description: String,
+    pub quantity: i64,
+    pub cost: Option<Money>,
+    pub urgency: Urgency,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct NeedInput {
+    pub branch_id: Option<Loose>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub quantity: Option<Loose>,
+    /// Estimated cost: `{"amount_minor", "currency"}` in JSON…
+    pub cost: Option<Money>,
+    /// …or typed text and a currency in a form.
+    pub cost_text: Option<String>,
+    pub currency: Option<String>,
+    pub urgency: Option<String>,
+}
+
+impl NeedInput {
+    pub fn parse(&self, errors: &mut FieldErrors) -> Option<NeedFields> {
+        let branch_id = match self.branch_id.as_ref().map(|b| b.as_text()) {
+            Some(t) if !t.trim().is_empty() => t.trim().parse::<BranchId>().ok().or_else(|| {
+                errors.add("branch_id", "err-unknown-branch");
+                None
+            }),
+            _ => {
+                errors.add("branch_id", "err-required");
+                None
+            }
+        };
+        let title = text(&self.title, "title", 200, false, errors);
+        if title.is_empty() {
+            errors.add("title", "err-required");
+        }
+        let description = text(&self.description, "description", 4000, true, errors);
+        let quantity = match self.quantity.as_ref().map(|q| q.as_text()) {
+            None => Some(1),
+            Some(t) if t.trim().is_empty() => Some(1),
+            Some(t) => match t.trim().parse::<i64>() {
+                Ok(n) if (1..=100_000).contains(&n) => Some(n),
+                Ok(n) if n <= 0 => {
+                    errors.add("quantity", "err-quantity-positive");
+                    None
+                }
+                _ => {
+                    errors.add_with("quantity", "err-range", "1–100000");
+                    None
+                }
+            },
+        };
+        let cost = amount(self.cost, &self.cost_text, &self.currency, "cost", errors);
+        let urgency = match self.urgency.as_deref().map(str::trim) {
+            None | Some("") => Some(Urgency::Soon),
+            Some(u) => Urgency::parse(u).or_else(|| {
+                errors.add("urgency", "err-choice");
+                None
+            }),
+        };
+        errors.is_empty().then_some(NeedFields {
+            branch_id: branch_id?,
+            title,
+            description,
+            quantity: quantity?,
+            cost,
+            urgency: urgency?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_life_cycle_allows_exactly_these_moves() {
+        use LinkStatus::*;
+        use LinkVerb::*;
+        let allowed = [
+            (Proposed, Introduce, Introduced),
+            (Introduced, Agree, Agreed),
+            (Agreed, Activate, Active),
+            (Dormant, Activate, Active),
+            (Active, Pause, Dormant),
+            (Proposed, End, Ended),
+            (Introduced, End, Ended),
+            (Agreed, End, Ended),
+            (Active, End, Ended),
+            (Dormant, End, Ended),
+        ];
+        for &from in LinkStatus::ALL {
+            for &verb in LinkVerb::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, v, _)| *f == from && *v == verb)
+                    .map(|t| t.2);
+                assert_eq!(
+                    link_transition(from, verb),
+                    expected,
+                    "{from:?} --{verb:?}-->"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quiet_active_links_turn_dormant_after_ninety_days() {
+        let day = 24 * 60 * 60;
+        assert!(!is_due_dormant(LinkStatus::Active, 0, 89 * day));
+        assert!(is_due_dormant(LinkStatus::Active, 0, 90 * day));
+        assert!(!is_due_dormant(LinkStatus::Agreed, 0, 900 * day));
+    }
+
+    fn branch(id: i64, country: Country, sector: Sector, size: SizeBand, links: u32) -> Candidate {
+        Candidate {
+            id: BranchId(id),
+            union_id: UnionId(1),
+            country,
+            sector,
+            size_band: size,
+            region: "Kharkiv oblast".into(),
+            languages: vec![if country == Country::Gb {
+                "en".into()
+            } else {
+                "uk".into()
+            }],
+            wished_region: String::new(),
+            links,
+        }
+    }
+
+    fn label(s: Sector) -> String {
+        s.code().to_owned()
+    }
+
+    #[test]
+    fn each_rule_adds_its_points_and_its_reason() {
+        let gb = branch(
+            1,
+            Country::Gb,
+            Sector::EmergencyServices,
+            SizeBand::From250,
+            0,
+        );
+        let same = branch(
+            2,
+            Country::Ua,
+            Sector::EmergencyServices,
+            SizeBand::From250,
+            0,
+        );
+        let s = score(&gb, &same, &label);
+        assert_eq!(s.score, SAME_SECTOR + SAME_SIZE + NO_TWIN_YET);
+        let keys: Vec<_> = s.reasons.iter().map(|r| r.key).collect();
+        assert_eq!(keys, ["why-same-sector", "why-same-size", "why-no-twin"]);
+        assert_eq!(s.reasons[0].arg.as_deref(), Some("emergency_services"));
+
+        let near = branch(3, Country::Ua, Sector::Health, SizeBand::From1000, 2);
+        assert_eq!(
+            score(&gb, &near, &label).score,
+            NEAR_SIZE - 2 * PER_EXISTING_LINK
+        );
+
+        let mut speaks = branch(4, Country::Ua, Sector::Health, SizeBand::Under50, 0);
+        speaks.languages.push("en".into());
+        assert_eq!(
+            score(&gb, &speaks, &label).score,
+            SHARED_LANGUAGE + NO_TWIN_YET
+        );
+
+        let mut wisher = gb.clone();
+        wisher.wished_region = "kharkiv oblast".into();
+        let far = branch(5, Country::Ua, Sector::Health, SizeBand::Under50, 0);
+        let s = score(&wisher, &far, &label);
+        assert_eq!(s.score, WISHED_REGION + NO_TWIN_YET);
+        assert_eq!(s.reasons[0].arg.as_deref(), Some("Kharkiv oblast"));
+    }
+
+    #[test]
+    fn sector_first_then_load_keeps_popular_branches_from_being_swamped() {
+        let gb = branch(1, Country::Gb, Sector::Mining, SizeBand::From50, 0);
+        let popular = branch(2, Country::Ua, Sector::Mining, SizeBand::From50, 3);
+        let forgotten = branch(3, Country::Ua, Sector::Mining, SizeBand::From50, 0);
+        let other_sector = branch(4, Country::Ua, Sector::Health, SizeBand::From50, 0);
+        let same_side = branch(5, Country::Gb, Sector::Mining, SizeBand::From50, 0);
+        let ranked = suggestions(
+            &gb,
+            &[popular.clone(), forgotten, other_sector, same_side],
+            &[],
+            10,
+            &label,
+        );
+        let order: Vec<i64> = ranked.iter().map(|s| s.branch.0).collect();
+        assert_eq!(
+            order,
+            [3, 2, 4],
+            "same sector first, the one without a twin ahead; never the same side"
+        );
+        let ranked = suggestions(&gb, &[popular], &[BranchId(2)], 10, &label);
+        assert!(ranked.is_empty(), "already linked branches are left out");
+    }
+
+    #[test]
+    fn activities_are_checked() {
+        let today: jiff::civil::Date = "2026-11-26".parse().unwrap();
+        let mut e = FieldErrors::new();
+        let input = ActivityInput {
+            kind: Some("visit".into()),
+            happened_on: Some("2026-12-01".into()),
+            amount_text: Some("£200".into()),
+            ..Default::default()
+        };
+        input.parse(today, &mut e);
+        assert_eq!(e.get("happened_on").unwrap().key, "err-in-the-future");
+        assert_eq!(e.get("amount").unwrap().key, "err-amount-only-aid");
+        let mut e = FieldErrors::new();
+        let aid = ActivityInput {
+            kind: Some("aid_sent".into()),
+            amount_text: Some("1,250.50".into()),
+            currency: Some("GBP".into()),
+            ..Default::default()
+        };
+        let f = aid.parse(today, &mut e).unwrap();
+        assert_eq!(f.amount.unwrap().amount_minor, 125_050);
+        assert_eq!(f.happened_on, today);
+    }
+
+    #[test]
+    fn needs_refuse_negative_quantities_and_costs() {
+        let mut e = FieldErrors::new();
+        let input = NeedInput {
+            branch_id: Some(Loose::Int(3)),
+            title: Some("Two thermal imagers".into()),
+            quantity: Some(Loose::Int(-2)),
+            cost_text: Some("-500".into()),
+            currency: Some("UAH".into()),
+            ..Default::default()
+        };
+        input.parse(&mut e);
+        assert_eq!(e.get("quantity").unwrap().key, "err-quantity-positive");
+        assert_eq!(e.get("cost").unwrap().key, "err-amount-positive");
+        let mut e = FieldErrors::new();
+        let ok = NeedInput {
+            branch_id: Some(Loose::Text("3".into())),
+            title: Some("A generator for the union office".into()),
+            cost: Some(Money {
+                amount_minor: 4_500_000,
+                currency: Currency::UAH,
+            }),
+            urgency: Some("urgent".into()),
+            ..Default::default()
+        };
+        let f = ok.parse(&mut e).unwrap();
+        assert_eq!((f.quantity, f.urgency), (1, Urgency::Urgent));
+    }
+}
