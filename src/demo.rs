@@ -506,6 +506,21 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
             region: region.to_owned(),
             sector,
             size_band,
+            // Ukrainian officers work in Ukrainian, some in English too;
+            // branches in Donetsk oblast are near the front line.
+            languages: match UNIONS[union].country {
+                Country::Gb => vec!["en".to_owned()],
+                Country::Ua if i % 2 == 0 => vec!["uk".to_owned(), "en".to_owned()],
+                Country::Ua => vec!["uk".to_owned()],
+            },
+            wished_region: if UNIONS[union].country == Country::Gb
+                && sector == Sector::EmergencyServices
+            {
+                "Donetsk oblast".to_owned()
+            } else {
+                String::new()
+            },
+            at_risk: UNIONS[union].country == Country::Ua && region == "Donetsk oblast",
         };
         let id = store::insert_branch(&mut tx, &fields).await?;
         branch_ids.push((id, UNIONS[union].country));

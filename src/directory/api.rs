@@ -45,6 +45,11 @@ pub struct BranchJson {
     pub region: String,
     pub sector: Sector,
     pub size_band: SizeBand,
+    /// Languages its officers work in, e.g. `["uk", "en"]`.
+    pub languages: Vec<String>,
+    /// A region it would like its twin to be in.
+    pub wished_region: String,
+    pub at_risk: bool,
     pub version: i64,
     pub updated_at: String,
 }
@@ -92,6 +97,9 @@ pub struct BranchBody {
     region: String,
     sector: Sector,
     size_band: SizeBand,
+    languages: Option<Vec<String>>,
+    wished_region: Option<String>,
+    at_risk: Option<bool>,
     version: Option<i64>,
 }
 
@@ -133,6 +141,9 @@ impl From<Branch> for BranchJson {
             region: b.region,
             sector: b.sector,
             size_band: b.size_band,
+            languages: b.languages,
+            wished_region: b.wished_region,
+            at_risk: b.at_risk,
             version: b.version,
             updated_at: rfc3339(b.updated_at),
         }

@@ -51,6 +51,9 @@ impl Kind {
                 "region",
                 "sector",
                 "size_band",
+                "languages",
+                "wished_region",
+                "at_risk",
             ],
             Kind::People => &[
                 "id",
@@ -258,6 +261,9 @@ async fn import_branches(
             region: columns.text(record, "region"),
             sector: columns.text(record, "sector"),
             size_band: columns.text(record, "size_band"),
+            languages: columns.text(record, "languages").map(TextList::Text),
+            wished_region: columns.text(record, "wished_region"),
+            at_risk: columns.text(record, "at_risk").map(Loose::Text),
             version: None,
         };
         let fields = input.parse(None, &mut errors);
@@ -464,13 +470,16 @@ pub async fn export(
                     b.region,
                     b.sector.code().to_owned(),
                     b.size_band.code().to_owned(),
+                    b.languages.join(","),
+                    b.wished_region,
+                    b.at_risk.to_string(),
                 ])?;
                 count += 1;
             }
         }
         Kind::People => {
             for p in all_people(db).await? {
-                let hide = p.at_risk && !include_at_risk;
+                let hide = p.protected() && !include_at_risk;
                 writer.write_record([
                     p.id.to_string(),
                     p.branch_id.map(|b| b.to_string()).unwrap_or_default(),

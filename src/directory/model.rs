@@ -137,6 +137,13 @@ pub struct Branch {
     pub region: String,
     pub sector: Sector,
     pub size_band: SizeBand,
+    /// Languages its officers work in, as lower-case codes (`en`, `uk`).
+    pub languages: Vec<String>,
+    /// A region it would like its twin to be in (empty: no wish).
+    pub wished_region: String,
+    /// A Ukrainian branch in or near occupied territory: its people's
+    /// contact details are shown to as few people as possible.
+    pub at_risk: bool,
     pub version: i64,
     pub updated_at: i64,
 }
@@ -152,8 +159,17 @@ pub struct Person {
     pub phone: Option<String>,
     pub role: BranchRole,
     pub at_risk: bool,
+    /// Their branch is marked at risk, which protects everyone at it.
+    pub branch_at_risk: bool,
     pub version: i64,
     pub updated_at: i64,
+}
+
+impl Person {
+    /// Whether this person's contact details get the at-risk protection.
+    pub fn protected(&self) -> bool {
+        self.at_risk || self.branch_at_risk
+    }
 }
 
 /// The validated fields of a union, for insert or update.
@@ -173,6 +189,9 @@ pub struct BranchFields {
     pub region: String,
     pub sector: Sector,
     pub size_band: SizeBand,
+    pub languages: Vec<String>,
+    pub wished_region: String,
+    pub at_risk: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -247,7 +266,56 @@ pub struct BranchInput {
     pub region: Option<String>,
     pub sector: Option<String>,
     pub size_band: Option<String>,
+    pub languages: Option<TextList>,
+    pub wished_region: Option<String>,
+    pub at_risk: Option<Loose>,
     pub version: Option<Loose>,
+}
+
+/// A list sent as a JSON array or as comma-separated text (a form field).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum TextList {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl TextList {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            TextList::List(items) => items
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            TextList::Text(text) => text
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        }
+    }
+}
+
+/// Language codes: two or three lower-case letters each, at most ten.
+pub fn parse_languages(
+    value: Option<&TextList>,
+    current: Option<&Vec<String>>,
+    errors: &mut FieldErrors,
+) -> Vec<String> {
+    let languages: Vec<String> = value
+        .map(TextList::items)
+        .or_else(|| current.cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| l.to_lowercase())
+        .collect();
+    let valid =
+        |l: &String| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase());
+    if languages.len() > 10 || !languages.iter().all(valid) {
+        errors.add("languages", "err-language-codes");
+    }
+    languages
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -423,6 +491,27 @@ impl BranchInput {
             SizeBand::parse,
             errors,
         );
+        let languages = parse_languages(
+            self.languages.as_ref(),
+            current.map(|b| &b.languages),
+            errors,
+        );
+        let wished_region = text(
+            self.wished_region.as_deref(),
+            current.map(|b| b.wished_region.as_str()),
+            "wished_region",
+            REGION_MAX,
+            false,
+            errors,
+        )
+        .unwrap_or_default();
+        let at_risk = match &self.at_risk {
+            None => current.is_some_and(|b| b.at_risk),
+            Some(v) => v.flag().unwrap_or_else(|()| {
+                errors.add("at_risk", "err-wrong-type");
+                false
+            }),
+        };
         Some(BranchFields {
             union_id: union_id?,
             name: name?,
@@ -430,6 +519,9 @@ impl BranchInput {
             region: region?,
             sector: sector?,
             size_band: size_band?,
+            languages,
+            wished_region,
+            at_risk,
         })
     }
 }
@@ -558,6 +650,13 @@ impl FormValues for BranchInput {
             "region" => shown(&self.region),
             "sector" => shown(&self.sector),
             "size_band" => shown(&self.size_band),
+            "languages" => self
+                .languages
+                .as_ref()
+                .map(|l| l.items().join(", "))
+                .unwrap_or_default(),
+            "wished_region" => shown(&self.wished_region),
+            "at_risk" => shown_loose(&self.at_risk),
             "version" => shown_loose(&self.version),
             _ => String::new(),
         }
@@ -600,6 +699,9 @@ impl From<&Branch> for BranchInput {
             region: Some(b.region.clone()),
             sector: Some(b.sector.code().into()),
             size_band: Some(b.size_band.code().into()),
+            languages: Some(TextList::Text(b.languages.join(", "))),
+            wished_region: Some(b.wished_region.clone()),
+            at_risk: Some(Loose::Bool(b.at_risk)),
             version: Some(Loose::Int(b.version)),
         }
     }

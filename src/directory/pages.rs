@@ -397,11 +397,18 @@ pub async fn new_branch(
     branch_form(&app, ctx, form).await
 }
 
+/// An unticked checkbox sends nothing; on a branch form that means "no".
+fn branch_checkbox(mut input: BranchInput) -> BranchInput {
+    input.at_risk.get_or_insert(Loose::Bool(false));
+    input
+}
+
 pub async fn create_branch(
     State(app): State<AppState>,
     ctx: Ctx,
     Form(input): Form<BranchInput>,
 ) -> Result<Response, AppError> {
+    let input = branch_checkbox(input);
     match into_form_errors(actions::create_branch(&app.db, &input).await)? {
         Ok(branch) => Ok(see_other(&format!("/branches/{}", branch.id))),
         Err(errors) => {
@@ -442,6 +449,7 @@ pub async fn edit_branch(
     Id(id): Id<BranchId>,
     Form(input): Form<BranchInput>,
 ) -> Result<Response, AppError> {
+    let input = branch_checkbox(input);
     match into_form_errors(actions::edit_branch(&app.db, &ctx.principal, id, &input).await)? {
         Ok(_) => Ok(see_other(&format!("/branches/{id}"))),
         Err(errors) => {

@@ -64,7 +64,8 @@ fn union_from(row: &AnyRow) -> Result<Union, sqlx::Error> {
 }
 
 const BRANCH_COLUMNS: &str = "b.id, b.union_id, u.name AS union_name, u.name_uk AS union_name_uk,
-    u.country, b.name, b.name_uk, b.region, b.sector, b.size_band, b.version, b.updated_at";
+    u.country, b.name, b.name_uk, b.region, b.sector, b.size_band, b.languages, b.wished_region,
+    b.at_risk, b.version, b.updated_at";
 const BRANCH_FROM: &str = " FROM branches b JOIN unions u ON u.id = b.union_id";
 
 fn branch_from(row: &AnyRow) -> Result<Branch, sqlx::Error> {
@@ -82,6 +83,15 @@ fn branch_from(row: &AnyRow) -> Result<Branch, sqlx::Error> {
         region: row.try_get("region")?,
         sector: Sector::parse(&sector).ok_or_else(|| bad_code("sector", &sector))?,
         size_band: SizeBand::parse(&size).ok_or_else(|| bad_code("size_band", &size))?,
+        languages: row
+            .try_get::<String, _>("languages")?
+            .split(',')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        wished_region: row.try_get("wished_region")?,
+        at_risk: row.try_get::<i64, _>("at_risk")? != 0,
         version: row.try_get("version")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -89,7 +99,8 @@ fn branch_from(row: &AnyRow) -> Result<Branch, sqlx::Error> {
 
 const PERSON_COLUMNS: &str =
     "p.id, p.branch_id, b.name AS branch_name, b.name_uk AS branch_name_uk,
-    p.name, p.email, p.phone, p.role, p.at_risk, p.version, p.updated_at";
+    p.name, p.email, p.phone, p.role, p.at_risk, COALESCE(b.at_risk, 0) AS branch_at_risk,
+    p.version, p.updated_at";
 const PERSON_FROM: &str = " FROM people p LEFT JOIN branches b ON b.id = p.branch_id";
 
 fn person_from(row: &AnyRow) -> Result<Person, sqlx::Error> {
@@ -104,6 +115,7 @@ fn person_from(row: &AnyRow) -> Result<Person, sqlx::Error> {
         phone: opt_text(row, "phone")?,
         role: BranchRole::parse(&role).ok_or_else(|| bad_code("role", &role))?,
         at_risk: row.try_get::<i64, _>("at_risk")? != 0,
+        branch_at_risk: row.try_get::<i64, _>("branch_at_risk")? != 0,
         version: row.try_get("version")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -308,8 +320,9 @@ pub async fn union_exists(db: &Db, id: UnionId) -> Result<bool, DbError> {
 pub async fn insert_branch(conn: &mut Conn, f: &BranchFields) -> Result<BranchId, DbError> {
     let now = db::now();
     let row = sqlx::query(
-        "INSERT INTO branches (union_id, name, name_uk, region, sector, size_band, search_key, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        "INSERT INTO branches (union_id, name, name_uk, region, sector, size_band, languages, wished_region,
+             at_risk, search_key, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $9, $10, $11, $7, $8, $8) RETURNING id",
     )
     .bind(f.union_id.0)
     .bind(&f.name)
@@ -319,6 +332,9 @@ pub async fn insert_branch(conn: &mut Conn, f: &BranchFields) -> Result<BranchId
     .bind(f.size_band.code())
     .bind(search_key(&[Some(&f.name), f.name_uk.as_deref(), Some(&f.region)]))
     .bind(now)
+    .bind(f.languages.join(","))
+    .bind(&f.wished_region)
+    .bind(db::flag(f.at_risk))
     .fetch_one(&mut *conn)
     .await?;
     Ok(BranchId(row.try_get("id")?))
@@ -332,7 +348,8 @@ pub async fn update_branch(
 ) -> Result<Edit, DbError> {
     let done = sqlx::query(
         "UPDATE branches SET union_id = $1, name = $2, name_uk = $3, region = $4, sector = $5,
-             size_band = $6, search_key = $7, version = version + 1, updated_at = $8
+             size_band = $6, search_key = $7, version = version + 1, updated_at = $8,
+             languages = $11, wished_region = $12, at_risk = $13
          WHERE id = $9 AND version = $10",
     )
     .bind(f.union_id.0)
@@ -349,6 +366,9 @@ pub async fn update_branch(
     .bind(db::now())
     .bind(id.0)
     .bind(version)
+    .bind(f.languages.join(","))
+    .bind(&f.wished_region)
+    .bind(db::flag(f.at_risk))
     .execute(db.pool())
     .await?;
     edit_outcome(db, "branches", id.0, done.rows_affected()).await

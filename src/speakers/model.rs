@@ -9,7 +9,7 @@ use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
 use crate::db::typed_id;
-use crate::directory::model::Loose;
+use crate::directory::model::{Loose, TextList};
 use crate::web::error::FieldErrors;
 
 typed_id!(
@@ -539,27 +539,6 @@ pub fn list(text: &str) -> Vec<String> {
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// A list sent as a JSON array or as comma-separated text (a form field).
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
-pub enum TextList {
-    List(Vec<String>),
-    Text(String),
-}
-
-impl TextList {
-    pub fn items(&self) -> Vec<String> {
-        match self {
-            TextList::List(items) => items
-                .iter()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            TextList::Text(text) => list(text),
-        }
-    }
 }
 
 /// A speaker as stored.

@@ -13,7 +13,7 @@ use super::clock;
 use super::model::*;
 use super::store::{self, RequestFilter, Visible};
 use crate::auth::Action;
-use crate::directory::model::{Branch, Loose};
+use crate::directory::model::{Branch, Loose, TextList};
 use crate::directory::store as directory;
 use crate::web::error::{AppError, FieldErrors};
 use crate::web::extract::{Form, Id, Paging, Query};

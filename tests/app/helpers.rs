@@ -246,6 +246,9 @@ impl TestApp {
                 region: "Wales".into(),
                 sector: Sector::Health,
                 size_band: SizeBand::From250,
+                languages: vec!["en".into()],
+                wished_region: String::new(),
+                at_risk: false,
             },
         )
         .await
