@@ -45,7 +45,7 @@ pub const ACTIONS: [CampaignAction; 6] = [
     CampaignAction {
         key: "twinning",
         number: 2,
-        href: None,
+        href: Some("/needs"),
     },
     CampaignAction {
         key: "national",

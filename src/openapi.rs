@@ -28,6 +28,14 @@ fn components() -> Map<String, Value> {
     schema_of::<crate::speakers::api::SpeakerRequestBody>(&mut schemas);
     schema_of::<crate::speakers::api::MatchJson>(&mut schemas);
     schema_of::<crate::speakers::api::VerbBody>(&mut schemas);
+    schema_of::<crate::twinning::api::TwinningJson>(&mut schemas);
+    schema_of::<crate::twinning::api::TwinningBody>(&mut schemas);
+    schema_of::<crate::twinning::api::SuggestionJson>(&mut schemas);
+    schema_of::<crate::twinning::api::ActivityJson>(&mut schemas);
+    schema_of::<crate::twinning::api::ActivityBody>(&mut schemas);
+    schema_of::<crate::twinning::api::NeedJson>(&mut schemas);
+    schema_of::<crate::twinning::api::NeedBody>(&mut schemas);
+    schema_of::<crate::twinning::api::AdoptBody>(&mut schemas);
     let mut map: Map<String, Value> = schemas
         .into_iter()
         .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))

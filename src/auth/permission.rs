@@ -94,6 +94,17 @@ pub enum Action {
     ChangeBookings,
     /// See the e-mail queue: what was sent, what waits, what failed.
     ViewOutbox,
+    /// Read twinning links, their activity and suggestions: staff all,
+    /// officers their own branches'.
+    ViewTwinnings,
+    /// Propose a link between two branches (the matching board).
+    ProposeTwinnings,
+    /// Move a link along its life cycle and log its activity.
+    MoveTwinnings,
+    /// Post a need for a (Ukrainian) branch.
+    PostNeeds,
+    /// Adopt a need for a branch, and mark it delivered.
+    AdoptNeeds,
 }
 
 /// How far a role's permission for an action reaches.
@@ -131,6 +142,16 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (RequestSpeakers | ChangeBookings, Role::Speaker) => No,
         (ViewOutbox, Role::Admin | Role::Coordinator) => All,
         (ViewOutbox, _) => No,
+        (ProposeTwinnings, Role::Admin | Role::Coordinator) => All,
+        (ProposeTwinnings, _) => No,
+        (
+            ViewTwinnings | MoveTwinnings | PostNeeds | AdoptNeeds,
+            Role::Admin | Role::Coordinator,
+        ) => All,
+        (ViewTwinnings | MoveTwinnings | PostNeeds | AdoptNeeds, Role::BranchOfficer) => {
+            OwnBranches
+        }
+        (ViewTwinnings | MoveTwinnings | PostNeeds | AdoptNeeds, Role::Speaker) => No,
     }
 }
 
@@ -145,6 +166,9 @@ pub struct Account {
     pub branches: Vec<BranchId>,
     /// The IANA zone the account reads times in, if it chose one.
     pub time_zone: Option<String>,
+    /// The twins of those branches (live links): their officers may read
+    /// the twin's people, at-risk ones included, as partners must.
+    pub twins: Vec<BranchId>,
 }
 
 /// Who is asking.
@@ -198,6 +222,11 @@ impl Principal {
             Principal::Account(a) => match grant(a.role, action) {
                 Grant::All => Scope::All,
                 Grant::OwnBranches if a.branches.is_empty() => Scope::Nothing,
+                Grant::OwnBranches if action == Action::ViewPeople => {
+                    let mut reach = a.branches.clone();
+                    reach.extend(a.twins.iter().copied());
+                    Scope::Branches(reach)
+                }
                 Grant::OwnBranches => Scope::Branches(a.branches.clone()),
                 Grant::No => Scope::Nothing,
             },
@@ -222,6 +251,7 @@ mod tests {
             role,
             branches: branches.iter().map(|&b| BranchId(b)).collect(),
             time_zone: None,
+            twins: Vec::new(),
         })
     }
 

@@ -147,6 +147,7 @@ fn account_from_row(
             time_zone: row
                 .try_get::<Option<String>, _>("time_zone")?
                 .filter(|z| !z.is_empty()),
+            twins: Vec::new(),
         },
         lang,
     )))
@@ -185,9 +186,10 @@ pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<SessionRecord
     .await?;
     let Some(row) = row else { return Ok(None) };
     let branches = branches_of(&mut conn, UserId(row.try_get("user_id")?)).await?;
-    let Some((account, lang)) = account_from_row(&row, branches)? else {
+    let Some((mut account, lang)) = account_from_row(&row, branches)? else {
         return Ok(None);
     };
+    account.twins = crate::twinning::store::twins_of(&mut conn, &account.branches).await?;
     Ok(Some(SessionRecord {
         account,
         lang,
@@ -257,7 +259,10 @@ pub async fn find_token(
     let Some(row) = row else { return Ok(None) };
     let user = UserId(row.try_get("user_id")?);
     let branches = branches_of(&mut conn, user).await?;
-    let found = account_from_row(&row, branches)?;
+    let mut found = account_from_row(&row, branches)?;
+    if let Some((account, _)) = found.as_mut() {
+        account.twins = crate::twinning::store::twins_of(&mut conn, &account.branches).await?;
+    }
     // Record use at most once a minute, not on every request.
     let now = db::now();
     if row

@@ -178,9 +178,26 @@ pub async fn create_person(
 }
 
 pub async fn get_person(db: &Db, who: &Principal, id: PersonId) -> Result<Person, AppError> {
-    store::get_person(db, &who.scope(Action::ViewPeople), id)
+    let person = store::get_person(db, &who.scope(Action::ViewPeople), id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    audit_views(db, who, std::slice::from_ref(&person)).await?;
+    Ok(person)
+}
+
+/// Every time someone is shown the details of a person at risk, the audit
+/// log says who saw whom, and when.
+pub async fn audit_views(db: &Db, who: &Principal, people: &[Person]) -> Result<(), AppError> {
+    for p in people.iter().filter(|p| p.protected()) {
+        crate::auth::store::audit(
+            db,
+            who.account().map(|a| a.id),
+            "view_at_risk",
+            &format!("person={}", p.id),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 pub async fn edit_person(

@@ -348,6 +348,7 @@ pub async fn list_people(
     errors.into_result()?;
     let scope = ctx.principal.scope(Action::ViewPeople);
     let found = store::list_people(&app.db, &scope, &filter, paging).await?;
+    actions::audit_views(&app.db, &ctx.principal, &found.0).await?;
     Ok(list::<_, PersonJson>(found, paging).into_response())
 }
 

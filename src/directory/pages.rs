@@ -496,6 +496,7 @@ pub async fn people(
         branch_id: query.branch_id.parse().ok(),
     };
     let (people, total) = store::list_people(&app.db, &scope, &filter, paging).await?;
+    actions::audit_views(&app.db, &ctx.principal, &people).await?;
     let branches = store::branches_by_scope(&app.db, &scope).await?;
     let pager = Pager::new(
         paging,

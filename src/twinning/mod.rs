@@ -1,6 +1,221 @@
 //! Twinning: British branches linked with Ukrainian counterparts, the link's
 //! life and its activity log, and the needs Ukrainian branches post.
 
+pub mod actions;
+pub mod api;
 pub mod model;
+pub mod pages;
+pub mod store;
 
 pub use model::{NeedId, TwinningId};
+
+use crate::auth::Action::*;
+use crate::web::routes::ApiDoc;
+use crate::web::Route;
+
+fn doc(
+    summary: &'static str,
+    request: Option<&'static str>,
+    response: Option<&'static str>,
+    status: u16,
+) -> ApiDoc {
+    ApiDoc {
+        summary,
+        tag: "twinning",
+        request,
+        response,
+        status,
+        query: &[],
+        list: false,
+    }
+}
+
+const PAGING: [(&str, &str); 2] = [
+    ("page", "Page number, from 1"),
+    ("per_page", "Items per page, 1–200 (default 25)"),
+];
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        // Pages.
+        Route::get("/twinnings", ViewTwinnings, pages::links),
+        Route::get("/twinnings/board", ProposeTwinnings, pages::board),
+        Route::post("/twinnings/new", ProposeTwinnings, pages::propose),
+        Route::get("/twinnings/{id}", ViewTwinnings, pages::link),
+        Route::post(
+            "/twinnings/{id}/activities",
+            MoveTwinnings,
+            pages::log_activity,
+        ),
+        Route::post("/twinnings/{id}/introduce", MoveTwinnings, pages::introduce),
+        Route::post("/twinnings/{id}/agree", MoveTwinnings, pages::agree),
+        Route::post("/twinnings/{id}/activate", MoveTwinnings, pages::activate),
+        Route::post("/twinnings/{id}/pause", MoveTwinnings, pages::pause),
+        Route::post("/twinnings/{id}/end", MoveTwinnings, pages::end),
+        Route::get(
+            "/branches/{id}/suggestions",
+            ViewTwinnings,
+            pages::suggestions,
+        ),
+        Route::get("/needs", ViewPublic, pages::needs),
+        Route::get("/needs/new", PostNeeds, pages::new_need),
+        Route::post("/needs/new", PostNeeds, pages::post_need),
+        Route::get("/needs/{id}", ViewPublic, pages::need),
+        Route::post("/needs/{id}/adopt", AdoptNeeds, pages::adopt),
+        Route::post("/needs/{id}/deliver", AdoptNeeds, pages::deliver),
+        // API.
+        Route::get("/api/v1/twinnings", ViewTwinnings, api::list).doc(ApiDoc {
+            query: &[
+                (
+                    "status",
+                    "proposed, introduced, agreed, active, dormant or ended",
+                ),
+                ("branch_id", "Only this branch's links"),
+                PAGING[0],
+                PAGING[1],
+            ],
+            list: true,
+            ..doc(
+                "List the links the caller may see",
+                None,
+                Some("TwinningJson"),
+                200,
+            )
+        }),
+        Route::post("/api/v1/twinnings", ProposeTwinnings, api::propose).doc(doc(
+            "Propose a link between a British and a Ukrainian branch",
+            Some("TwinningBody"),
+            Some("TwinningJson"),
+            201,
+        )),
+        Route::get(
+            "/api/v1/twinnings/suggestions",
+            ViewTwinnings,
+            api::suggestions,
+        )
+        .doc(ApiDoc {
+            query: &[
+                (
+                    "branch_id",
+                    "The branch to find counterparts for (required)",
+                ),
+                ("limit", "How many, 1–100 (default 20)"),
+            ],
+            list: true,
+            ..doc(
+                "Counterparts for a branch, best first, with the reasons",
+                None,
+                Some("SuggestionJson"),
+                200,
+            )
+        }),
+        Route::get("/api/v1/twinnings/{id}", ViewTwinnings, api::get).doc(doc(
+            "Read a link",
+            None,
+            Some("TwinningJson"),
+            200,
+        )),
+        Route::post(
+            "/api/v1/twinnings/{id}/introduce",
+            MoveTwinnings,
+            api::introduce,
+        )
+        .doc(doc(
+            "The branches have been introduced",
+            None,
+            Some("TwinningJson"),
+            200,
+        )),
+        Route::post("/api/v1/twinnings/{id}/agree", MoveTwinnings, api::agree).doc(doc(
+            "Both sides agree to twin",
+            None,
+            Some("TwinningJson"),
+            200,
+        )),
+        Route::post(
+            "/api/v1/twinnings/{id}/activate",
+            MoveTwinnings,
+            api::activate,
+        )
+        .doc(doc(
+            "The link is active (also revives a dormant one)",
+            None,
+            Some("TwinningJson"),
+            200,
+        )),
+        Route::post("/api/v1/twinnings/{id}/pause", MoveTwinnings, api::pause).doc(doc(
+            "Mark the link dormant",
+            None,
+            Some("TwinningJson"),
+            200,
+        )),
+        Route::post("/api/v1/twinnings/{id}/end", MoveTwinnings, api::end).doc(doc(
+            "End the link",
+            None,
+            Some("TwinningJson"),
+            200,
+        )),
+        Route::get(
+            "/api/v1/twinnings/{id}/activities",
+            ViewTwinnings,
+            api::activities,
+        )
+        .doc(ApiDoc {
+            list: true,
+            ..doc(
+                "The link's activity log, newest first",
+                None,
+                Some("ActivityJson"),
+                200,
+            )
+        }),
+        Route::post(
+            "/api/v1/twinnings/{id}/activities",
+            MoveTwinnings,
+            api::log_activity,
+        )
+        .doc(doc(
+            "Log a meeting, message, aid sent, visit or joint statement",
+            Some("ActivityBody"),
+            Some("ActivityJson"),
+            201,
+        )),
+        Route::get("/api/v1/needs", ViewPublic, api::needs).doc(ApiDoc {
+            query: &[
+                (
+                    "status",
+                    "open, adopted or delivered (visitors see open ones only)",
+                ),
+                ("branch_id", "Needs of, or adopted by, this branch"),
+                PAGING[0],
+                PAGING[1],
+            ],
+            list: true,
+            ..doc("List needs, most urgent first", None, Some("NeedJson"), 200)
+        }),
+        Route::post("/api/v1/needs", PostNeeds, api::post_need).doc(doc(
+            "Post a need for a Ukrainian branch",
+            Some("NeedBody"),
+            Some("NeedJson"),
+            201,
+        )),
+        Route::get("/api/v1/needs/{id}", ViewPublic, api::need).doc(doc(
+            "Read a need",
+            None,
+            Some("NeedJson"),
+            200,
+        )),
+        Route::post("/api/v1/needs/{id}/adopt", AdoptNeeds, api::adopt).doc(doc(
+            "Adopt an open need for a branch",
+            Some("AdoptBody"),
+            Some("NeedJson"),
+            200,
+        )),
+        Route::post("/api/v1/needs/{id}/deliver", AdoptNeeds, api::deliver).doc(doc(
+            "Mark an adopted need delivered",
+            None,
+            Some("NeedJson"),
+            200,
+        )),
+    ]
+}

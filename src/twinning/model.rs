@@ -702,4 +702,34 @@ mod tests {
         let f = ok.parse(&mut e).unwrap();
         assert_eq!((f.quantity, f.urgency), (1, Urgency::Urgent));
     }
+
+    #[test]
+    fn every_code_and_reason_has_words_in_both_languages() {
+        use crate::i18n::{message_ids, Lang};
+        let mut keys: Vec<&str> = Vec::new();
+        keys.extend(LinkStatus::ALL.iter().map(|v| v.label_key()));
+        keys.extend(LinkVerb::ALL.iter().map(|v| v.label_key()));
+        keys.extend(ActivityKind::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Urgency::ALL.iter().map(|v| v.label_key()));
+        keys.extend(NeedStatus::ALL.iter().map(|v| v.label_key()));
+        keys.extend([
+            "why-same-sector",
+            "why-same-size",
+            "why-near-size",
+            "why-language",
+            "why-region",
+            "why-no-twin",
+            "why-has-links",
+        ]);
+        for lang in Lang::ALL {
+            let ids = message_ids(lang);
+            for key in &keys {
+                assert!(
+                    ids.iter().any(|i| i == key),
+                    "{key} missing in {}",
+                    lang.code()
+                );
+            }
+        }
+    }
 }

@@ -75,6 +75,14 @@ impl Ctx {
         self.signed_in()
     }
 
+    pub fn may_propose_twinnings(&self) -> bool {
+        self.may(Action::ProposeTwinnings)
+    }
+
+    pub fn may_view_twinnings(&self) -> bool {
+        self.may(Action::ViewTwinnings)
+    }
+
     pub fn is_speaker(&self) -> bool {
         self.account()
             .is_some_and(|a| a.role == crate::auth::Role::Speaker)
@@ -437,6 +445,14 @@ fn render_error(error: &AppError, ctx: &Ctx, is_api: bool) -> Response {
         let next: String = form_urlencoded_component(&ctx.here);
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
+    // A form that is not shown again (a button on a list) explains itself here.
+    let message = match error {
+        AppError::Invalid(fields) => {
+            let details: Vec<String> = fields.render(&ctx.tr).into_values().collect();
+            format!("{message} {}", details.join(" "))
+        }
+        _ => message,
+    };
     let page = ErrorPage {
         ctx,
         status: status.as_u16(),

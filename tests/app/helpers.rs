@@ -766,6 +766,35 @@ impl TestApp {
         id
     }
 
+    /// A proposed link between a British and a Ukrainian branch.
+    pub async fn twinning(&self, gb: BranchId, ua: BranchId) -> solidarnist::twinning::TwinningId {
+        let mut tx = self.db.write().await.unwrap();
+        let id = solidarnist::twinning::store::insert_link(&mut tx, gb, ua, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// An open need of a Ukrainian branch.
+    pub async fn need(&self, branch: BranchId) -> solidarnist::twinning::NeedId {
+        use solidarnist::twinning::model::{NeedFields, Urgency};
+        let fields = NeedFields {
+            branch_id: branch,
+            title: "Two thermal imagers".into(),
+            description: String::new(),
+            quantity: 2,
+            cost: None,
+            urgency: Urgency::Urgent,
+        };
+        let mut tx = self.db.write().await.unwrap();
+        let id = solidarnist::twinning::store::insert_need(&mut tx, &fields)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
     /// The e-mails queued so far, newest first.
     pub async fn outbox(&self) -> Vec<solidarnist::outbox::store::Entry> {
         solidarnist::outbox::store::recent(&self.db, 500)

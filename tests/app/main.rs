@@ -11,3 +11,4 @@ mod matrix;
 mod platform;
 mod security;
 mod speakers;
+mod twinning;

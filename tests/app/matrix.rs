@@ -137,6 +137,40 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/api/v1/speaker-requests/{id}/cancel"), OwnBranch),
         (("POST", "/api/v1/speaker-requests/{id}/hold"), OwnBranch),
         (("POST", "/api/v1/speaker-requests/{id}/report"), OwnBranch),
+        (("GET", "/twinnings"), Officers),
+        (("GET", "/twinnings/board"), Staff),
+        (("POST", "/twinnings/new"), Staff),
+        (("GET", "/twinnings/{id}"), OwnBranch),
+        (("POST", "/twinnings/{id}/activities"), OwnBranch),
+        (("POST", "/twinnings/{id}/introduce"), OwnBranch),
+        (("POST", "/twinnings/{id}/agree"), OwnBranch),
+        (("POST", "/twinnings/{id}/activate"), OwnBranch),
+        (("POST", "/twinnings/{id}/pause"), OwnBranch),
+        (("POST", "/twinnings/{id}/end"), OwnBranch),
+        (("GET", "/branches/{id}/suggestions"), OwnBranch),
+        (("GET", "/needs"), Public),
+        (("GET", "/needs/new"), Officers),
+        (("POST", "/needs/new"), OwnBranch),
+        (("GET", "/needs/{id}"), Public),
+        (("POST", "/needs/{id}/adopt"), OwnBranch),
+        // The fixture's need is open and belongs to neither officer's branch.
+        (("POST", "/needs/{id}/deliver"), Staff),
+        (("GET", "/api/v1/twinnings"), Officers),
+        (("POST", "/api/v1/twinnings"), Staff),
+        (("GET", "/api/v1/twinnings/suggestions"), Officers),
+        (("GET", "/api/v1/twinnings/{id}"), OwnBranch),
+        (("POST", "/api/v1/twinnings/{id}/introduce"), OwnBranch),
+        (("POST", "/api/v1/twinnings/{id}/agree"), OwnBranch),
+        (("POST", "/api/v1/twinnings/{id}/activate"), OwnBranch),
+        (("POST", "/api/v1/twinnings/{id}/pause"), OwnBranch),
+        (("POST", "/api/v1/twinnings/{id}/end"), OwnBranch),
+        (("GET", "/api/v1/twinnings/{id}/activities"), OwnBranch),
+        (("POST", "/api/v1/twinnings/{id}/activities"), OwnBranch),
+        (("GET", "/api/v1/needs"), Public),
+        (("POST", "/api/v1/needs"), OwnBranch),
+        (("GET", "/api/v1/needs/{id}"), Public),
+        (("POST", "/api/v1/needs/{id}/adopt"), OwnBranch),
+        (("POST", "/api/v1/needs/{id}/deliver"), Staff),
     ])
 }
 
@@ -253,6 +287,7 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
     let speaker_profile = app
         .speaker("Matrix Speaker", Some(&callers.emails["speaker"]), &["en"])
         .await;
+    let ua_union = app.union("Matrix UA Union", Country::Ua).await;
 
     for route in &routes {
         let who = table[&(route.method.as_str(), route.path)];
@@ -273,7 +308,22 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
                 .await;
             let person = app.person(Some(a), "Person at A", false).await;
             let booking = app.speaker_request(a, 500, Some(speaker_profile)).await;
-            let id = if route.path.starts_with("/speaker-requests/")
+            let ua_branch = app
+                .branch(
+                    ua_union,
+                    &format!("UA {}", solidarnist::auth::random_hex(4)),
+                )
+                .await;
+            let link = app.twinning(a, ua_branch).await;
+            let need = app.need(ua_branch).await;
+            let id = if route.path.starts_with("/twinnings/")
+                || route.path.starts_with("/api/v1/twinnings/")
+            {
+                link.0
+            } else if route.path.starts_with("/needs/") || route.path.starts_with("/api/v1/needs/")
+            {
+                need.0
+            } else if route.path.starts_with("/speaker-requests/")
                 || route.path.starts_with("/api/v1/speaker-requests/")
             {
                 booking.0

@@ -1,0 +1,407 @@
+//! `/api/v1/twinnings` and `/api/v1/needs`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::actions;
+use super::model::*;
+use super::store::{self, LinkFilter, NeedFilter};
+use crate::directory::api::{rfc3339, ListJson};
+use crate::directory::model::Loose;
+use crate::directory::BranchId;
+use crate::money::Money;
+use crate::web::error::{AppError, FieldErrors};
+use crate::web::extract::{optional_param, ApiJson, Id, Paging, Query};
+use crate::web::{AppState, Ctx};
+
+#[derive(Serialize, ToSchema)]
+pub struct TwinningJson {
+    pub id: TwinningId,
+    pub gb_branch_id: BranchId,
+    pub ua_branch_id: BranchId,
+    pub status: LinkStatus,
+    /// When activity was last logged (or the link last started or revived).
+    pub last_activity_at: String,
+    pub version: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionJson {
+    /// The suggested counterpart.
+    pub branch_id: BranchId,
+    pub name: String,
+    pub score: i64,
+    /// Why, in the caller's language.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityJson {
+    pub id: ActivityId,
+    pub kind: ActivityKind,
+    pub happened_on: String,
+    pub logged_by: String,
+    pub note: String,
+    pub amount: Option<Money>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NeedJson {
+    pub id: NeedId,
+    pub branch_id: BranchId,
+    pub title: String,
+    pub description: String,
+    pub quantity: i64,
+    /// Estimated cost, if known.
+    pub cost: Option<Money>,
+    pub urgency: Urgency,
+    pub status: NeedStatus,
+    pub adopted_by: Option<BranchId>,
+    pub version: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct TwinningBody {
+    gb_branch_id: BranchId,
+    ua_branch_id: BranchId,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ActivityBody {
+    kind: ActivityKind,
+    /// YYYY-MM-DD, not in the future; today when left out.
+    happened_on: Option<String>,
+    note: Option<String>,
+    /// Only for `aid_sent`.
+    amount: Option<Money>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct NeedBody {
+    branch_id: BranchId,
+    title: String,
+    description: Option<String>,
+    quantity: Option<i64>,
+    cost: Option<Money>,
+    urgency: Option<Urgency>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct AdoptBody {
+    /// The branch that takes the need on.
+    branch_id: BranchId,
+}
+
+pub fn twinning_json(t: Twinning) -> TwinningJson {
+    TwinningJson {
+        id: t.id,
+        gb_branch_id: t.gb_branch_id,
+        ua_branch_id: t.ua_branch_id,
+        status: t.status,
+        last_activity_at: rfc3339(t.last_activity_at),
+        version: t.version,
+    }
+}
+
+fn activity_json(a: Activity) -> ActivityJson {
+    ActivityJson {
+        id: a.id,
+        kind: a.kind,
+        happened_on: a.happened_on,
+        logged_by: a.logged_by_name,
+        note: a.note,
+        amount: a.amount,
+    }
+}
+
+fn need_json(n: Need) -> NeedJson {
+    NeedJson {
+        id: n.id,
+        branch_id: n.branch_id,
+        title: n.title,
+        description: n.description,
+        quantity: n.quantity,
+        cost: n.cost,
+        urgency: n.urgency,
+        status: n.status,
+        adopted_by: n.adopted_by,
+        version: n.version,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    status: Option<String>,
+    branch_id: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+fn parse_status<T>(
+    v: &Option<String>,
+    parse: fn(&str) -> Option<T>,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    parse(v).or_else(|| {
+        errors.add("status", "err-choice");
+        None
+    })
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
+    let mut errors = FieldErrors::new();
+    let filter = LinkFilter {
+        status: parse_status(&q.status, LinkStatus::parse, &mut errors),
+        branch_id: optional_param(&q.branch_id, "branch_id", &mut errors),
+    };
+    errors.into_result()?;
+    let (items, total) = store::list_links(
+        &app.db,
+        &actions::visible_to(&ctx.principal),
+        &filter,
+        paging,
+    )
+    .await?;
+    Ok(Json(ListJson {
+        items: items.into_iter().map(twinning_json).collect(),
+        page: paging.page,
+        per_page: paging.per_page,
+        total,
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProposeInput {
+    gb_branch_id: Option<Loose>,
+    ua_branch_id: Option<Loose>,
+}
+
+fn branch_param(v: &Option<Loose>, field: &str, errors: &mut FieldErrors) -> Option<BranchId> {
+    let text = v.as_ref()?.as_text();
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().ok().or_else(|| {
+        errors.add(field, "err-unknown-branch");
+        None
+    })
+}
+
+pub async fn propose(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<ProposeInput>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    let gb = branch_param(&input.gb_branch_id, "gb_branch_id", &mut errors);
+    let ua = branch_param(&input.ua_branch_id, "ua_branch_id", &mut errors);
+    errors.into_result()?;
+    let link = actions::propose(&app.db, &ctx.principal, gb, ua).await?;
+    Ok((StatusCode::CREATED, Json(twinning_json(link))).into_response())
+}
+
+pub async fn get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<TwinningId>,
+) -> Result<Json<TwinningJson>, AppError> {
+    Ok(Json(twinning_json(
+        actions::get_link(&app.db, &ctx.principal, id).await?,
+    )))
+}
+
+#[derive(Deserialize, Default)]
+pub struct SuggestionQuery {
+    branch_id: Option<String>,
+    limit: Option<String>,
+}
+
+pub async fn suggestions(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SuggestionQuery>,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::new();
+    let branch: Option<BranchId> = optional_param(&q.branch_id, "branch_id", &mut errors);
+    if branch.is_none() && !errors.has("branch_id") {
+        errors.add("branch_id", "err-required");
+    }
+    let limit = match q.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => 20,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => {
+                errors.add_with("limit", "err-range", "1–100");
+                20
+            }
+        },
+    };
+    errors.into_result()?;
+    let branch = branch.ok_or(AppError::Internal("checked branch missing".into()))?;
+    let ranked = actions::suggestions(&app.db, &ctx.principal, branch, &ctx.tr, limit).await?;
+    let items: Vec<SuggestionJson> = ranked
+        .into_iter()
+        .map(|r| SuggestionJson {
+            branch_id: r.branch.id,
+            name: ctx.tr.pick(&r.branch.name, &r.branch.name_uk).to_owned(),
+            score: r.suggestion.score,
+            reasons: r
+                .suggestion
+                .reasons
+                .iter()
+                .map(|reason| actions::reason_text(&ctx.tr, reason))
+                .collect(),
+        })
+        .collect();
+    let total = items.len() as i64;
+    Ok(Json(ListJson {
+        items,
+        page: 1,
+        per_page: total.max(1),
+        total,
+    })
+    .into_response())
+}
+
+macro_rules! link_verb {
+    ($name:ident, $verb:expr) => {
+        pub async fn $name(
+            State(app): State<AppState>,
+            ctx: Ctx,
+            Id(id): Id<TwinningId>,
+        ) -> Result<Json<TwinningJson>, AppError> {
+            Ok(Json(twinning_json(
+                actions::act(&app.db, &ctx.principal, id, $verb).await?,
+            )))
+        }
+    };
+}
+
+link_verb!(introduce, LinkVerb::Introduce);
+link_verb!(agree, LinkVerb::Agree);
+link_verb!(activate, LinkVerb::Activate);
+link_verb!(pause, LinkVerb::Pause);
+link_verb!(end, LinkVerb::End);
+
+pub async fn activities(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<TwinningId>,
+) -> Result<Response, AppError> {
+    actions::get_link(&app.db, &ctx.principal, id).await?;
+    let items: Vec<ActivityJson> = store::activities(&app.db, id)
+        .await?
+        .into_iter()
+        .map(activity_json)
+        .collect();
+    let total = items.len() as i64;
+    Ok(Json(ListJson {
+        items,
+        page: 1,
+        per_page: total.max(1),
+        total,
+    })
+    .into_response())
+}
+
+pub async fn log_activity(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<TwinningId>,
+    ApiJson(input): ApiJson<ActivityInput>,
+) -> Result<Response, AppError> {
+    let activity = actions::log_activity(&app.db, &ctx.principal, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(activity_json(activity))).into_response())
+}
+
+pub async fn needs(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
+    let mut errors = FieldErrors::new();
+    let mut filter = NeedFilter {
+        status: parse_status(&q.status, NeedStatus::parse, &mut errors),
+        branch_id: optional_param(&q.branch_id, "branch_id", &mut errors),
+    };
+    errors.into_result()?;
+    // Visitors see what is still needed; the campaign sees everything.
+    if !ctx.signed_in() {
+        filter.status = Some(NeedStatus::Open);
+    }
+    let (items, total) = store::list_needs(&app.db, &filter, paging).await?;
+    Ok(Json(ListJson {
+        items: items.into_iter().map(need_json).collect(),
+        page: paging.page,
+        per_page: paging.per_page,
+        total,
+    })
+    .into_response())
+}
+
+pub async fn post_need(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<NeedInput>,
+) -> Result<Response, AppError> {
+    let need = actions::post_need(&app.db, &ctx.principal, &input).await?;
+    Ok((StatusCode::CREATED, Json(need_json(need))).into_response())
+}
+
+pub async fn need(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<NeedId>,
+) -> Result<Json<NeedJson>, AppError> {
+    let need = actions::get_need(&app.db, id).await?;
+    if !ctx.signed_in() && need.status != NeedStatus::Open {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(need_json(need)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AdoptInput {
+    branch_id: Option<Loose>,
+}
+
+pub async fn adopt(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<NeedId>,
+    ApiJson(input): ApiJson<AdoptInput>,
+) -> Result<Json<NeedJson>, AppError> {
+    let mut errors = FieldErrors::new();
+    let branch = branch_param(&input.branch_id, "branch_id", &mut errors);
+    errors.into_result()?;
+    Ok(Json(need_json(
+        actions::adopt_need(&app.db, &ctx.principal, id, branch).await?,
+    )))
+}
+
+pub async fn deliver(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<NeedId>,
+) -> Result<Json<NeedJson>, AppError> {
+    Ok(Json(need_json(
+        actions::deliver_need(&app.db, &ctx.principal, id).await?,
+    )))
+}

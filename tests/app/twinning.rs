@@ -1,0 +1,475 @@
+//! Twinning: suggestions, the board, the link's life and log, needs, and
+//! the protection of partners at risk.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use solidarnist::auth::Role;
+use solidarnist::directory::model::Country;
+
+use crate::helpers::{db_test, ids, PASSWORD};
+
+db_test!(
+    a_link_goes_from_the_board_to_active_with_a_log_in_both_languages,
+    |app| {
+        let logins = solidarnist::demo::load(&app.db).await.unwrap().unwrap();
+        let coordinator_login = logins.iter().find(|l| l.role == Role::Coordinator).unwrap();
+        let coordinator = app.client();
+        coordinator
+            .login(&coordinator_login.email, &coordinator_login.password)
+            .await;
+
+        // The board shows unmatched branches, each with a proposed counterpart and reasons.
+        let (status, html) = coordinator
+            .get_text("/twinnings/board?sector=emergency_services")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Same sector: Emergency services."),
+            "reasons in words"
+        );
+        assert!(html.contains("Has no twin yet."));
+        assert!(html.contains("By Ukrainian union"), "the balance view");
+
+        // The API ranks the same way: same sector first.
+        let api = app.api_for(&coordinator_login.email).await;
+        let (_, branches) = api
+            .get_json("/api/v1/branches?q=Kelderby%20Fire&per_page=5")
+            .await;
+        let gb = branches["items"][0]["id"].as_i64().unwrap();
+        let (status, suggestions) = api
+            .get_json(&format!("/api/v1/twinnings/suggestions?branch_id={gb}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{suggestions}");
+        let best = &suggestions["items"][0];
+        assert!(
+            best["reasons"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("Same sector"),
+            "{best}"
+        );
+        let ua = best["branch_id"].as_i64().unwrap();
+        let (_, ua_branch) = api.get_json(&format!("/api/v1/branches/{ua}")).await;
+        assert_eq!(ua_branch["country"], "UA");
+
+        // Proposed from the board's form.
+        let response = coordinator
+            .post_form(
+                "/twinnings/new",
+                &[
+                    ("gb_branch_id", &gb.to_string()),
+                    ("ua_branch_id", &ua.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let link_path = response.headers()["location"].to_str().unwrap().to_owned();
+        let link_id = link_path.rsplit('/').next().unwrap().to_owned();
+
+        // Both branches' officers see it and move it on, each in their own language.
+        let gb_officer = app
+            .user(Role::BranchOfficer, &[solidarnist::directory::BranchId(gb)])
+            .await;
+        let ua_officer = app
+            .user(Role::BranchOfficer, &[solidarnist::directory::BranchId(ua)])
+            .await;
+        let gb_client = app.client();
+        gb_client.login(&gb_officer, PASSWORD).await;
+        let ua_client = app.client();
+        ua_client.login(&ua_officer, PASSWORD).await;
+        ua_client
+            .post_form("/lang", &[("lang", "uk"), ("next", "/")])
+            .await;
+        for (client, verb) in [
+            (&gb_client, "introduce"),
+            (&ua_client, "agree"),
+            (&gb_client, "activate"),
+        ] {
+            let response = client.post_form(&format!("{link_path}/{verb}"), &[]).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{verb}");
+        }
+        let (_, html) = ua_client.get_text(&link_path).await;
+        assert!(
+            html.contains("Активний"),
+            "the Ukrainian officer reads it in Ukrainian"
+        );
+        let response = ua_client
+            .post_form(
+                &format!("{link_path}/activities"),
+                &[("kind", "message"), ("note", "Дякуємо за листа!")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let response = gb_client
+            .post_form(
+                &format!("{link_path}/activities"),
+                &[
+                    ("kind", "aid_sent"),
+                    ("amount_text", "1,250.00"),
+                    ("currency", "GBP"),
+                    ("note", "Generator fund"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, html) = gb_client.get_text(&link_path).await;
+        assert!(html.contains("Дякуємо за листа!") && html.contains("1,250.00 GBP"));
+        let (_, log) = app
+            .api_for(&gb_officer)
+            .await
+            .get_json(&format!("/api/v1/twinnings/{link_id}/activities"))
+            .await;
+        assert_eq!(log["total"], 2);
+        assert_eq!(
+            log["items"][0]["amount"],
+            json!({"amount_minor": 125000, "currency": "GBP"})
+        );
+
+        // An unrelated officer cannot see the link at all.
+        let other = app
+            .api_as(
+                Role::BranchOfficer,
+                &[solidarnist::directory::BranchId(gb + 1)],
+            )
+            .await;
+        assert_eq!(
+            other
+                .get_json(&format!("/api/v1/twinnings/{link_id}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let (status, _) = other
+            .json(
+                Method::POST,
+                &format!("/api/v1/twinnings/{link_id}/pause"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+);
+
+db_test!(needs_are_posted_adopted_and_delivered, |app| {
+    let gb_union = app.union("UNISON", Country::Gb).await;
+    let ua_union = app.union("FPU", Country::Ua).await;
+    let gb = app.branch(gb_union, "Kelderby Fire").await;
+    let ua = app.branch(ua_union, "Rescue workers No. 1").await;
+    let ua_officer = app.api_as(Role::BranchOfficer, &[ua]).await;
+    let gb_officer = app.api_as(Role::BranchOfficer, &[gb]).await;
+
+    let (status, need) = ua_officer
+        .json(
+            Method::POST,
+            "/api/v1/needs",
+            json!({"branch_id": ua.0, "title": "Two thermal imagers", "quantity": 2,
+               "cost": {"amount_minor": 9_000_000, "currency": "UAH"}, "urgency": "urgent"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{need}");
+    let id = need["id"].as_i64().unwrap();
+    // Visitors see it on the public page, without the branch's people.
+    let (status, html) = app.client().get_text("/needs").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Two thermal imagers") && html.contains("90,000.00 UAH"));
+    let (_, public) = app.client().get_json("/api/v1/needs").await;
+    assert_eq!(ids(&public), vec![id]);
+
+    // A British branch adopts it; nobody else can adopt it again.
+    let (status, adopted) = gb_officer
+        .json(
+            Method::POST,
+            &format!("/api/v1/needs/{id}/adopt"),
+            json!({"branch_id": gb.0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{adopted}");
+    assert_eq!(adopted["status"], "adopted");
+    let coordinator = app.api_as(Role::Coordinator, &[]).await;
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/needs/{id}/adopt"),
+            json!({"branch_id": gb.0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // Adopted needs leave the public list.
+    assert_eq!(app.client().get_json("/api/v1/needs").await.1["total"], 0);
+    let (status, delivered) = gb_officer
+        .json(
+            Method::POST,
+            &format!("/api/v1/needs/{id}/deliver"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(delivered["status"], "delivered");
+
+    // Bad needs are refused field by field.
+    let (status, body) = ua_officer
+        .json(Method::POST, "/api/v1/needs", json!({"branch_id": ua.0, "title": "x", "quantity": -1, "cost": {"amount_minor": -5, "currency": "UAH"}}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["fields"]["quantity"].is_string()
+            && body["error"]["fields"]["cost"].is_string(),
+        "{body}"
+    );
+    let (status, body) = gb_officer
+        .json(
+            Method::POST,
+            "/api/v1/needs",
+            json!({"branch_id": gb.0, "title": "A British need"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["fields"]["branch_id"].is_string(),
+        "needs are Ukrainian branches': {body}"
+    );
+});
+
+db_test!(bad_links_and_moves_are_refused_clearly, |app| {
+    let gb_union = app.union("PCS", Country::Gb).await;
+    let ua_union = app.union("KVPU", Country::Ua).await;
+    let gb = app.branch(gb_union, "Northgate").await;
+    let gb2 = app.branch(gb_union, "Westmoor").await;
+    let ua = app.branch(ua_union, "Metro").await;
+    let coordinator = app.api_as(Role::Coordinator, &[]).await;
+
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            "/api/v1/twinnings",
+            json!({"gb_branch_id": gb.0, "ua_branch_id": gb2.0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["fields"]["ua_branch_id"].is_string(),
+        "same side: {body}"
+    );
+    let (status, link) = coordinator
+        .json(
+            Method::POST,
+            "/api/v1/twinnings",
+            json!({"gb_branch_id": gb.0, "ua_branch_id": ua.0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            "/api/v1/twinnings",
+            json!({"gb_branch_id": gb.0, "ua_branch_id": ua.0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "duplicate");
+    let id = link["id"].as_i64().unwrap();
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/twinnings/{id}/activate"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "proposed cannot jump to active"
+    );
+    assert_eq!(body["error"]["code"], "not_allowed_now");
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/twinnings/{id}/activities"),
+            json!({"kind": "meeting", "happened_on": "2099-01-01"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["happened_on"].is_string());
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/twinnings/{id}/activities"),
+            json!({"kind": "meeting", "amount": {"amount_minor": 100, "currency": "GBP"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = coordinator.get_json("/api/v1/twinnings/suggestions").await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "branch_id is required"
+    );
+    let (status, _) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/twinnings/{id}/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/twinnings/{id}/activities"),
+            json!({"kind": "message"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "ended");
+});
+
+db_test!(
+    quiet_links_turn_dormant_tell_coordinators_and_can_be_revived,
+    |app| {
+        let gb_union = app.union("GMB", Country::Gb).await;
+        let ua_union = app.union("Miners", Country::Ua).await;
+        let gb = app.branch(gb_union, "Dunmoor").await;
+        let ua = app.branch(ua_union, "Mine No. 7").await;
+        app.user(Role::Coordinator, &[]).await;
+        let link = app.twinning(gb, ua).await;
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        for verb in ["introduce", "agree", "activate"] {
+            coordinator
+                .json(
+                    Method::POST,
+                    &format!("/api/v1/twinnings/{link}/{verb}"),
+                    json!({}),
+                )
+                .await;
+        }
+        assert_eq!(
+            solidarnist::twinning::actions::mark_dormant(&app.db, "http://s.test")
+                .await
+                .unwrap(),
+            0,
+            "still lively"
+        );
+        // Ninety-one days of silence.
+        sqlx::query("UPDATE twinnings SET last_activity_at = last_activity_at - 91 * 24 * 60 * 60 WHERE id = $1")
+        .bind(link.0)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            solidarnist::twinning::actions::mark_dormant(&app.db, "http://s.test")
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            solidarnist::twinning::actions::mark_dormant(&app.db, "http://s.test")
+                .await
+                .unwrap(),
+            0,
+            "once"
+        );
+        let (_, read) = coordinator
+            .get_json(&format!("/api/v1/twinnings/{link}"))
+            .await;
+        assert_eq!(read["status"], "dormant");
+        assert!(app
+            .outbox()
+            .await
+            .iter()
+            .any(|m| m.kind == "twinning_dormant" && m.body.contains("ninety days")));
+        let (status, revived) = coordinator
+            .json(
+                Method::POST,
+                &format!("/api/v1/twinnings/{link}/activate"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(revived["status"], "active");
+    }
+);
+
+db_test!(
+    partners_at_risk_are_seen_only_by_coordinators_and_their_twins,
+    |app| {
+        let gb_union = app.union("UNISON", Country::Gb).await;
+        let ua_union = app.union("FPU", Country::Ua).await;
+        let twin = app.branch(gb_union, "The twin").await;
+        let unrelated = app.branch(gb_union, "Unrelated").await;
+        let ua = app.branch(ua_union, "Near the front").await;
+        let secret = app.person(Some(ua), "Partner At Risk", true).await;
+        let link = app.twinning(twin, ua).await;
+        let _ = link;
+
+        // An unrelated officer: not by API, not by page.
+        let stranger = app.api_as(Role::BranchOfficer, &[unrelated]).await;
+        assert_eq!(
+            stranger
+                .get_json(&format!("/api/v1/people/{secret}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(stranger.get_json("/api/v1/people").await.1["total"], 0);
+        let stranger_page = app.login_as(Role::BranchOfficer, &[unrelated]).await;
+        let (_, html) = stranger_page.get_text(&format!("/branches/{ua}")).await;
+        assert!(!html.contains("Partner At Risk"));
+
+        // The twin's officer can, and the view is in the audit log.
+        let twin_officer = app.api_as(Role::BranchOfficer, &[twin]).await;
+        let (status, person) = twin_officer
+            .get_json(&format!("/api/v1/people/{secret}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{person}");
+        assert!(person["email"].is_string());
+        use sqlx::Row;
+        let views: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'view_at_risk'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+        assert!(views >= 1);
+        // But cannot change them: partners manage their own.
+        let (status, _) = twin_officer
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/people/{secret}"),
+                json!({"name": "x"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // Exports leave out their contact details unless asked.
+        let mut out = Vec::new();
+        solidarnist::directory::csv::export(
+            &app.db,
+            solidarnist::directory::csv::Kind::People,
+            &mut out,
+            false,
+        )
+        .await
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Partner At Risk") && !text.contains("@people.example"));
+
+        // A branch marked at risk protects everyone at it; its needs hide its name publicly.
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let (status, _) = coordinator
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/branches/{ua}"),
+                json!({"at_risk": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        app.need(ua).await;
+        let (_, html) = app.client().get_text("/needs").await;
+        assert!(
+            !html.contains("Near the front"),
+            "the public page withholds an at-risk branch's name"
+        );
+        assert!(html.contains("details withheld"));
+    }
+);
