@@ -631,6 +631,8 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
         });
     }
     speakers_and_requests(&mut tx, speaker_account, &gb).await?;
+    let by_index: Vec<crate::directory::BranchId> = branch_ids.iter().map(|b| b.0).collect();
+    twinnings_and_needs(&mut tx, &by_index).await?;
     accounts::put_setting(&mut tx, "demo_data", "fictional").await?;
     tx.commit().await?;
     Ok(Some(logins))
@@ -863,5 +865,141 @@ async fn speakers_and_requests(
         notes: String::new(),
     };
     speakers::insert_request(tx, &visitor, None).await?;
+    Ok(())
+}
+
+/// A demo need: the Ukrainian branch's index in BRANCHES, title, quantity,
+/// cost in kopiyky, urgency, the adopting branch's index, delivered or not.
+type DemoNeed = (
+    usize,
+    &'static str,
+    i64,
+    i64,
+    crate::twinning::model::Urgency,
+    Option<usize>,
+    bool,
+);
+
+/// (index in BRANCHES of the British branch, of the Ukrainian one, the
+/// states the link went through)
+type DemoLink = (usize, usize, &'static [crate::twinning::model::LinkStatus]);
+
+/// Links in every state, with some activity, and needs: open, adopted and
+/// delivered.
+async fn twinnings_and_needs(
+    tx: &mut crate::db::Conn,
+    branches: &[crate::directory::BranchId],
+) -> Result<(), DbError> {
+    use crate::money::{Currency, Money};
+    use crate::twinning::model::*;
+    use crate::twinning::store as twinning;
+    use LinkStatus::*;
+    let links: [DemoLink; 6] = [
+        (2, 26, &[Introduced, Agreed, Active]),
+        (0, 30, &[Introduced]),
+        (4, 28, &[]),
+        (19, 34, &[Introduced, Agreed]),
+        (21, 35, &[Introduced, Agreed, Active, Dormant]),
+        (8, 27, &[Introduced, Ended]),
+    ];
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let days_ago = |n: i64| {
+        today
+            .checked_sub(jiff::Span::new().days(n))
+            .unwrap_or(today)
+    };
+    for (gb, ua, states) in links {
+        let id = twinning::insert_link(tx, branches[gb], branches[ua], None).await?;
+        let mut from = Proposed;
+        for &to in states {
+            twinning::move_link(tx, id, from, to).await?;
+            from = to;
+        }
+        if from == Active {
+            let log = [
+                (
+                    ActivityKind::Meeting,
+                    40,
+                    "Online meeting of both branch committees (demo).",
+                    None,
+                ),
+                (
+                    ActivityKind::AidSent,
+                    21,
+                    "Collection at the branch meeting for a generator (demo).",
+                    Some(Money {
+                        amount_minor: 125_000,
+                        currency: Currency::GBP,
+                    }),
+                ),
+                (
+                    ActivityKind::Message,
+                    3,
+                    "Дякуємо! Генератор уже працює. (демо)",
+                    None,
+                ),
+            ];
+            for (kind, ago, note, amount) in log {
+                let fields = ActivityFields {
+                    kind,
+                    happened_on: days_ago(ago),
+                    note: note.to_owned(),
+                    amount,
+                };
+                twinning::insert_activity(tx, id, &fields, None, "Demo Branch Officer").await?;
+            }
+        }
+    }
+    let needs: [DemoNeed; 3] = [
+        (
+            26,
+            "Two thermal imagers for the rescue team (demo)",
+            2,
+            9_000_000,
+            Urgency::Urgent,
+            None,
+            false,
+        ),
+        (
+            30,
+            "A generator for the union office (demo)",
+            1,
+            4_500_000,
+            Urgency::Soon,
+            Some(0),
+            false,
+        ),
+        (
+            35,
+            "First-aid kits for mine rescuers (demo)",
+            40,
+            1_600_000,
+            Urgency::Urgent,
+            Some(21),
+            true,
+        ),
+    ];
+    for (ua, title, quantity, cost, urgency, adopter, delivered) in needs {
+        let fields = NeedFields {
+            branch_id: branches[ua],
+            title: title.to_owned(),
+            description: String::new(),
+            quantity,
+            cost: Some(Money {
+                amount_minor: cost,
+                currency: Currency::UAH,
+            }),
+            urgency,
+        };
+        let id = twinning::insert_need(tx, &fields).await?;
+        if let Some(by) = adopter {
+            twinning::adopt_need(tx, id, branches[by]).await?;
+            if delivered {
+                twinning::deliver_need(tx, id).await?;
+            }
+        }
+    }
     Ok(())
 }

@@ -497,6 +497,31 @@ db_test!(the_demo_data_set_loads_once_with_a_login_per_role, |app| {
     for state in ["requested", "offered", "confirmed", "reported", "cancelled"] {
         assert!(states.contains(&state), "{state} in the demo: {states:?}");
     }
+    // Twinning links in every state, and needs.
+    let (_, links) = coordinator_api
+        .get_json("/api/v1/twinnings?per_page=200")
+        .await;
+    let mut link_states: Vec<&str> = links["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
+    link_states.sort();
+    link_states.dedup();
+    assert_eq!(
+        link_states,
+        [
+            "active",
+            "agreed",
+            "dormant",
+            "ended",
+            "introduced",
+            "proposed"
+        ]
+    );
+    let (_, needs) = coordinator_api.get_json("/api/v1/needs").await;
+    assert_eq!(needs["total"], 3);
     // The demo speaker has a profile and sees their own bookings.
     let speaker = logins.iter().find(|l| l.role == Role::Speaker).unwrap();
     let (_, own) = app
