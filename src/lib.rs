@@ -8,6 +8,7 @@
 //!
 //! - [`directory`]: unions, branches and the people at them.
 //! - [`speakers`]: speakers, requests for them, matching, bookings and calendars.
+//! - [`twinning`]: links between British and Ukrainian branches, their log, and needs.
 //! - [`home`]: the public home page with the campaign's six actions.
 //!
 //! Shared plumbing beside them:
@@ -20,6 +21,7 @@
 //! - [`web`]: page layout, error responses, extractors, security headers.
 //! - [`outbox`]: every e-mail, queued with the change that caused it and sent by a worker.
 //! - [`i18n`]: English and Ukrainian messages.
+//! - [`money`]: amounts in minor units with their currency, and the parser for typed ones.
 //! - [`demo`]: the fictional demo data set.
 //! - [`openapi`]: the OpenAPI document, generated from the route table.
 

@@ -174,13 +174,18 @@ pub async fn suggestions(
     if !who.may_at(Action::ViewTwinnings, Some(branch)) {
         return Err(AppError::NotFound);
     }
-    let all = store::candidates(db).await?;
-    let Some(me) = all.iter().find(|c| c.id == branch).cloned() else {
+    let Some(me) = store::candidate(db, branch).await? else {
         return Err(AppError::NotFound);
     };
+    let other_side = if me.country == Country::Gb {
+        Country::Ua
+    } else {
+        Country::Gb
+    };
+    let others = store::candidates(db, Some(other_side)).await?;
     let already = store::linked_with(db, branch).await?;
     let label = |s: crate::directory::model::Sector| tr.t(s.label_key());
-    let ranked = super::model::suggestions(&me, &all, &already, limit, &label);
+    let ranked = super::model::suggestions(&me, &others, &already, limit, &label);
     let mut out = Vec::with_capacity(ranked.len());
     for suggestion in ranked {
         if let Some(b) = directory::get_branch(db, suggestion.branch).await? {

@@ -367,7 +367,7 @@ pub async fn board(
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let all = store::candidates(&app.db).await?;
+    let all = store::candidates(&app.db, None).await?;
     let matches = |c: &Candidate| {
         c.links == 0
             && sector.is_none_or(|s| c.sector == s)

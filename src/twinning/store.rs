@@ -242,16 +242,41 @@ pub async fn insert_activity(
 
 // ---- suggestions ----
 
-/// Every branch with what the ranking needs, and its number of live links.
-pub async fn candidates(db: &Db) -> Result<Vec<Candidate>, DbError> {
-    let rows = sqlx::query(
+/// Branches with what the ranking needs, and their number of live links:
+/// those of one country, or every one. Links are counted once, by one
+/// grouped subquery, not per branch.
+pub async fn candidates(db: &Db, country: Option<Country>) -> Result<Vec<Candidate>, DbError> {
+    let mut w = Where::new();
+    if let Some(c) = country {
+        w.and("u.country = ?", [Value::Text(c.code().into())]);
+    }
+    candidate_rows(db, &w).await
+}
+
+/// One branch as the ranking sees it.
+pub async fn candidate(db: &Db, branch: BranchId) -> Result<Option<Candidate>, DbError> {
+    let mut w = Where::new();
+    w.and("b.id = ?", [Value::Int(branch.0)]);
+    Ok(candidate_rows(db, &w).await?.into_iter().next())
+}
+
+async fn candidate_rows(db: &Db, w: &Where) -> Result<Vec<Candidate>, DbError> {
+    let q = format!(
         "SELECT b.id, b.union_id, u.country, b.sector, b.size_band, b.region, b.languages, b.wished_region,
-             (SELECT COUNT(*) FROM twinnings t
-              WHERE (t.gb_branch_id = b.id OR t.ua_branch_id = b.id) AND t.status <> 'ended') AS links
-         FROM branches b JOIN unions u ON u.id = b.union_id",
-    )
-    .fetch_all(db.pool())
-    .await?;
+             COALESCE(l.n, 0) AS links
+         FROM branches b
+         JOIN unions u ON u.id = b.union_id
+         LEFT JOIN (
+             SELECT branch_id, CAST(COUNT(*) AS BIGINT) AS n FROM (
+                 SELECT gb_branch_id AS branch_id FROM twinnings WHERE status <> 'ended'
+                 UNION ALL
+                 SELECT ua_branch_id AS branch_id FROM twinnings WHERE status <> 'ended'
+             ) live GROUP BY branch_id
+         ) l ON l.branch_id = b.id{}
+         ORDER BY b.id",
+        w.sql()
+    );
+    let rows = w.bind(sqlx::query(&q)).fetch_all(db.pool()).await?;
     rows.iter()
         .map(|r| {
             let country: String = r.try_get("country")?;
