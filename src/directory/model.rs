@@ -49,6 +49,8 @@ macro_rules! vocabulary {
     };
 }
 
+pub(crate) use vocabulary;
+
 vocabulary!(
     /// Which side of the solidarity link a union is on.
     Country, "country-", { Gb => "GB", Ua => "UA" }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::db::typed_id;
-use crate::directory::model::{Country, Loose, Sector, SizeBand};
+use crate::directory::model::{vocabulary, Country, Loose, Sector, SizeBand};
 use crate::directory::{BranchId, UnionId};
 use crate::money::{Currency, Money};
 use crate::web::error::FieldErrors;
@@ -26,33 +26,7 @@ typed_id!(
 /// A link with no logged activity for this long turns dormant by itself.
 pub const DORMANT_AFTER_DAYS: i64 = 90;
 
-macro_rules! codes {
-    ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-        pub enum $name {
-            $(#[serde(rename = $code)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.code() == code.trim())
-            }
-
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, $code)),+ }
-            }
-        }
-    };
-}
-
-codes!(
+vocabulary!(
     /// Where a link stands.
     LinkStatus, "link-", {
         Proposed => "proposed",
@@ -64,7 +38,7 @@ codes!(
     }
 );
 
-codes!(
+vocabulary!(
     /// What moves a link: the `{verb}` of `POST /api/v1/twinnings/{id}/{verb}`.
     LinkVerb, "link-verb-", {
         Introduce => "introduce",
@@ -75,7 +49,7 @@ codes!(
     }
 );
 
-codes!(
+vocabulary!(
     ActivityKind, "activity-", {
         Meeting => "meeting",
         Message => "message",
@@ -85,7 +59,7 @@ codes!(
     }
 );
 
-codes!(
+vocabulary!(
     Urgency, "urgency-", {
         Urgent => "urgent",
         Soon => "soon",
@@ -93,7 +67,7 @@ codes!(
     }
 );
 
-codes!(
+vocabulary!(
     NeedStatus, "need-", {
         Open => "open",
         Adopted => "adopted",
