@@ -492,3 +492,18 @@ err-needs-ukrainian = Needs are posted for Ukrainian branches.
 err-own-need = A branch cannot adopt its own need.
 err-need-not-open = Someone has already taken this need on.
 err-need-not-adopted = Only an adopted need can be marked delivered.
+
+## Appeals
+appeal-draft = Draft
+appeal-open = Open
+appeal-closed = Closed
+donation-pledged = Pledged
+donation-received = Received
+donation-cancelled = Cancelled
+err-slug = Use lower-case letters, digits and single hyphens (3 to 60), and not a word the site uses itself.
+err-slug-taken = That address is taken by another appeal.
+err-closes-before-opens = The appeal cannot close before it opens.
+err-appeal-not-open = This appeal is not open for donations.
+err-receipts-by-coordinators = Only coordinators record money as received.
+err-idempotency-reused = That Idempotency-Key was already used for a different donation.
+err-donation-transition = Only a pledge can be received or cancelled.

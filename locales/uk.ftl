@@ -496,3 +496,18 @@ err-needs-ukrainian = Потреби додаються для українсь�
 err-own-need = Осередок не може взяти на себе власну потребу.
 err-need-not-open = Цю потребу вже хтось узяв на себе.
 err-need-not-adopted = Позначити доставленою можна лише взяту потребу.
+
+## Збори
+appeal-draft = Чернетка
+appeal-open = Відкритий
+appeal-closed = Закритий
+donation-pledged = Обіцяно
+donation-received = Отримано
+donation-cancelled = Скасовано
+err-slug = Використовуйте малі латинські літери, цифри й одинарні дефіси (від 3 до 60), і не слово, яке вже вживає сайт.
+err-slug-taken = Цю адресу вже має інший збір.
+err-closes-before-opens = Збір не може закритися раніше, ніж відкриється.
+err-appeal-not-open = Цей збір не приймає внесків.
+err-receipts-by-coordinators = Позначати гроші отриманими можуть лише координатори.
+err-idempotency-reused = Цей Idempotency-Key уже використано для іншого внеску.
+err-donation-transition = Отримати чи скасувати можна лише обіцянку.

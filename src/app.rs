@@ -68,6 +68,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::directory::routes());
     routes.extend(crate::speakers::routes());
     routes.extend(crate::twinning::routes());
+    routes.extend(crate::appeals::routes());
     routes.extend(crate::outbox::pages::routes());
     routes
 }

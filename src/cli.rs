@@ -59,6 +59,11 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Recompute kept totals from their rows and report any difference (exit 1 if one is found).
+    Check {
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Export unions, branches or people as CSV.
     Export {
         /// unions, branches or people
@@ -289,6 +294,24 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 }
                 Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Check { db } => {
+            let db = open(&db).await?;
+            let differences = crate::appeals::store::check_totals(&db)
+                .await
+                .map_err(|e| chain(&e))?;
+            if differences.is_empty() {
+                println!("appeal totals agree with their donations");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for d in &differences {
+                println!(
+                    "appeal {} {}: kept pledged {} received {} count {}, but the donations say pledged {} received {} count {}",
+                    d.appeal, d.currency, d.kept.0, d.kept.1, d.kept.2, d.counted.0, d.counted.1, d.counted.2
+                );
+            }
+            println!("{} difference(s) found", differences.len());
+            Ok(ExitCode::FAILURE)
         }
         Command::Export {
             kind,

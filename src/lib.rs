@@ -26,6 +26,7 @@
 //! - [`openapi`]: the OpenAPI document, generated from the route table.
 
 pub mod app;
+pub mod appeals;
 pub mod auth;
 pub mod cli;
 pub mod config;

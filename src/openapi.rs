@@ -36,6 +36,10 @@ fn components() -> Map<String, Value> {
     schema_of::<crate::twinning::api::NeedJson>(&mut schemas);
     schema_of::<crate::twinning::api::NeedBody>(&mut schemas);
     schema_of::<crate::twinning::api::AdoptBody>(&mut schemas);
+    schema_of::<crate::appeals::api::AppealJson>(&mut schemas);
+    schema_of::<crate::appeals::api::AppealBody>(&mut schemas);
+    schema_of::<crate::appeals::api::DonationJson>(&mut schemas);
+    schema_of::<crate::appeals::api::DonationBody>(&mut schemas);
     let mut map: Map<String, Value> = schemas
         .into_iter()
         .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))

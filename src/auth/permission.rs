@@ -105,6 +105,13 @@ pub enum Action {
     PostNeeds,
     /// Adopt a need for a branch, and mark it delivered.
     AdoptNeeds,
+    /// Create and edit appeals.
+    ManageAppeals,
+    /// Record a donation or pledge, and see donations: coordinators any,
+    /// officers their own branch's.
+    RecordDonations,
+    /// Confirm that pledged money arrived, and record donors other than branches.
+    ConfirmReceipts,
 }
 
 /// How far a role's permission for an action reaches.
@@ -152,6 +159,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
             OwnBranches
         }
         (ViewTwinnings | MoveTwinnings | PostNeeds | AdoptNeeds, Role::Speaker) => No,
+        (ManageAppeals | ConfirmReceipts, Role::Admin | Role::Coordinator) => All,
+        (ManageAppeals | ConfirmReceipts, _) => No,
+        (RecordDonations, Role::Admin | Role::Coordinator) => All,
+        (RecordDonations, Role::BranchOfficer) => OwnBranches,
+        (RecordDonations, Role::Speaker) => No,
     }
 }
 

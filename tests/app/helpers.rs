@@ -795,6 +795,58 @@ impl TestApp {
         id
     }
 
+    /// An open appeal with a pledge from `branch`: (appeal id, donation id).
+    pub async fn appeal_with_pledge(&self, branch: BranchId) -> (i64, i64) {
+        use solidarnist::appeals::model::*;
+        use solidarnist::money::{Currency, Money};
+        let fields = AppealFields {
+            slug: format!("appeal-{}", auth::random_hex(4)),
+            title: "Test appeal".into(),
+            title_uk: None,
+            description: String::new(),
+            description_uk: String::new(),
+            beneficiary: "Rescue workers".into(),
+            target: Money {
+                amount_minor: 100_000,
+                currency: Currency::GBP,
+            },
+            opens_on: None,
+            closes_on: None,
+            donate_url: String::new(),
+            status: AppealStatus::Open,
+        };
+        let mut tx = self.db.write().await.unwrap();
+        let appeal = solidarnist::appeals::store::insert_appeal(&mut tx, &fields)
+            .await
+            .unwrap();
+        let pledge = DonationFields {
+            amount: Money {
+                amount_minor: 2_500,
+                currency: Currency::GBP,
+            },
+            branch_id: Some(branch),
+            donor_name: String::new(),
+            status: DonationStatus::Pledged,
+            received_on: None,
+            reference: String::new(),
+            notes: String::new(),
+        };
+        let donation =
+            solidarnist::appeals::store::insert_donation(&mut tx, appeal, &pledge, None, None)
+                .await
+                .unwrap();
+        solidarnist::appeals::store::apply_delta(
+            &mut tx,
+            appeal,
+            Currency::GBP,
+            delta(None, DonationStatus::Pledged, 2_500),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (appeal.0, donation.0)
+    }
+
     /// The e-mails queued so far, newest first.
     pub async fn outbox(&self) -> Vec<solidarnist::outbox::store::Entry> {
         solidarnist::outbox::store::recent(&self.db, 500)

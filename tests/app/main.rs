@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod appeals;
 mod cli;
 mod csv_files;
 mod directory;

@@ -171,6 +171,14 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/needs/{id}"), Public),
         (("POST", "/api/v1/needs/{id}/adopt"), OwnBranch),
         (("POST", "/api/v1/needs/{id}/deliver"), Staff),
+        (("GET", "/api/v1/appeals"), Public),
+        (("POST", "/api/v1/appeals"), Staff),
+        (("GET", "/api/v1/appeals/{id}"), Public),
+        (("PATCH", "/api/v1/appeals/{id}"), Staff),
+        (("GET", "/api/v1/appeals/{id}/donations"), Officers),
+        (("POST", "/api/v1/appeals/{id}/donations"), OwnBranch),
+        (("POST", "/api/v1/donations/{id}/receive"), Staff),
+        (("POST", "/api/v1/donations/{id}/cancel"), OwnBranch),
     ])
 }
 
@@ -316,7 +324,12 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
                 .await;
             let link = app.twinning(a, ua_branch).await;
             let need = app.need(ua_branch).await;
-            let id = if route.path.starts_with("/twinnings/")
+            let (appeal, donation) = app.appeal_with_pledge(a).await;
+            let id = if route.path.starts_with("/api/v1/appeals/") {
+                appeal
+            } else if route.path.starts_with("/api/v1/donations/") {
+                donation
+            } else if route.path.starts_with("/twinnings/")
                 || route.path.starts_with("/api/v1/twinnings/")
             {
                 link.0

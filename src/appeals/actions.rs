@@ -1,0 +1,221 @@
+//! What the appeals pages and API both do: who sees which appeal and
+//! donation, recording money exactly once, and moving pledges on — every
+//! change to a donation moves the totals in the same transaction.
+
+use sha2::{Digest, Sha256};
+
+use super::model::*;
+use super::store;
+use crate::auth::{Action, Principal, Scope};
+use crate::db::Db;
+use crate::directory::store as directory;
+use crate::web::error::{AppError, FieldErrors};
+
+/// An appeal with its totals.
+pub struct Full {
+    pub appeal: Appeal,
+    pub totals: Vec<Total>,
+}
+
+/// Visitors see open and closed appeals; the campaign sees drafts too.
+pub async fn get_appeal(db: &Db, who: &Principal, id: AppealId) -> Result<Full, AppError> {
+    let mut conn = db.conn().await?;
+    let appeal = store::get_appeal(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if appeal.status == AppealStatus::Draft && !who.may(Action::ManageAppeals) {
+        return Err(AppError::NotFound);
+    }
+    let totals = store::totals(&mut conn, id).await?;
+    Ok(Full { appeal, totals })
+}
+
+fn duplicate_slug(e: crate::db::DbError) -> AppError {
+    if e.is_unique_violation() {
+        AppError::conflict("duplicate", "err-slug-taken")
+    } else {
+        e.into()
+    }
+}
+
+pub async fn create_appeal(
+    db: &Db,
+    who: &Principal,
+    input: &AppealInput,
+) -> Result<Full, AppError> {
+    let mut errors = FieldErrors::new();
+    let fields = input.parse(None, &mut errors);
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    let mut tx = db.write().await?;
+    let id = store::insert_appeal(&mut tx, &fields)
+        .await
+        .map_err(duplicate_slug)?;
+    tx.commit().await?;
+    get_appeal(db, who, id).await
+}
+
+pub async fn edit_appeal(
+    db: &Db,
+    who: &Principal,
+    id: AppealId,
+    input: &AppealInput,
+) -> Result<Full, AppError> {
+    let current = get_appeal(db, who, id).await?.appeal;
+    let mut errors = FieldErrors::new();
+    let version = crate::directory::model::parse_version(input.version.as_ref(), &mut errors)
+        .unwrap_or(current.version);
+    let fields = input.parse(Some(&current), &mut errors);
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    if !store::update_appeal(db, id, version, &fields)
+        .await
+        .map_err(duplicate_slug)?
+    {
+        return Err(AppError::stale());
+    }
+    get_appeal(db, who, id).await
+}
+
+/// The SHA-256 of a request, to tell a repeat from a different request
+/// under the same idempotency key.
+pub fn request_hash(canonical: &str) -> String {
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Records a donation or pledge. With an idempotency key, the same request
+/// again returns the first donation (`false`: nothing new), and another
+/// request under the same key is a conflict. Officers record their own
+/// branch's donations only.
+pub async fn record(
+    db: &Db,
+    who: &Principal,
+    appeal: AppealId,
+    input: &DonationInput,
+    key: Option<(&str, String)>,
+) -> Result<(Donation, bool), AppError> {
+    let full = get_appeal(db, who, appeal).await?;
+    let mut errors = FieldErrors::new();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let fields = input.parse(today, &mut errors);
+    if let Some(f) = &fields {
+        match f.branch_id {
+            Some(b) if !who.may_at(Action::RecordDonations, Some(b)) => {
+                errors.add("branch_id", "err-unknown-branch")
+            }
+            Some(b) if directory::get_branch(db, b).await?.is_none() => {
+                errors.add("branch_id", "err-unknown-branch")
+            }
+            None if !who.may(Action::ConfirmReceipts) => errors.add("branch_id", "err-required"),
+            _ => {}
+        }
+        if f.status == DonationStatus::Received && !who.may(Action::ConfirmReceipts) {
+            errors.add("status", "err-receipts-by-coordinators");
+        }
+    }
+    if full.appeal.status != AppealStatus::Open {
+        return Err(AppError::conflict("appeal_not_open", "err-appeal-not-open"));
+    }
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    let key = key.as_ref().map(|(k, h)| (*k, h.as_str()));
+    let mut tx = db.write().await?;
+    match store::insert_donation(&mut tx, appeal, &fields, key, who.account().map(|a| a.id)).await {
+        Ok(id) => {
+            store::apply_delta(
+                &mut tx,
+                appeal,
+                fields.amount.currency,
+                delta(None, fields.status, fields.amount.amount_minor),
+            )
+            .await?;
+            let donation = store::get_donation(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            tx.commit().await?;
+            Ok((donation, true))
+        }
+        Err(e) if e.is_unique_violation() => {
+            drop(tx);
+            let (key, hash) = key.ok_or(AppError::Internal(Box::new(e)))?;
+            let mut conn = db.conn().await?;
+            let (id, first_hash) = store::by_key(&mut conn, appeal, key)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if first_hash != hash {
+                return Err(AppError::conflict(
+                    "idempotency_key_reused",
+                    "err-idempotency-reused",
+                ));
+            }
+            let donation = store::get_donation(&mut conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok((donation, false))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Which donations of an appeal a caller sees: coordinators all of them,
+/// officers their own branches'.
+pub fn donation_scope(who: &Principal) -> Option<Vec<crate::directory::BranchId>> {
+    match who.scope(Action::RecordDonations) {
+        Scope::All => None,
+        Scope::Branches(ids) => Some(ids),
+        Scope::Nothing => Some(Vec::new()),
+    }
+}
+
+/// A coordinator confirms a pledge received, or cancels it.
+pub async fn move_donation(
+    db: &Db,
+    who: &Principal,
+    id: DonationId,
+    to: DonationStatus,
+) -> Result<Donation, AppError> {
+    let mut conn = db.conn().await?;
+    let donation = store::get_donation(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let own = who.may_at(Action::RecordDonations, donation.branch_id);
+    if !own {
+        return Err(AppError::NotFound);
+    }
+    // Officers may cancel their own branch's pledge; receipts are the treasurer's.
+    if to == DonationStatus::Received && !who.may(Action::ConfirmReceipts) {
+        return Err(AppError::Forbidden);
+    }
+    if !donation_transition(donation.status, to) {
+        return Err(AppError::conflict(
+            "not_allowed_now",
+            "err-donation-transition",
+        ));
+    }
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let received_on = (to == DonationStatus::Received).then_some(today);
+    let mut tx = db.write().await?;
+    if !store::move_donation(&mut tx, id, donation.status, to, received_on).await? {
+        return Err(AppError::conflict("changed", "err-stale"));
+    }
+    store::apply_delta(
+        &mut tx,
+        donation.appeal_id,
+        donation.amount.currency,
+        delta(Some(donation.status), to, donation.amount.amount_minor),
+    )
+    .await?;
+    let moved = store::get_donation(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(moved)
+}

@@ -1,0 +1,59 @@
+//! Appeals: aid appeals, the donations and pledges made to them, and their
+//! running totals, kept exact in every currency.
+
+pub mod actions;
+pub mod api;
+pub mod model;
+pub mod store;
+
+pub use model::{AppealId, DonationId};
+
+use crate::auth::Action::*;
+use crate::web::routes::ApiDoc;
+use crate::web::Route;
+
+fn doc(
+    summary: &'static str,
+    request: Option<&'static str>,
+    response: Option<&'static str>,
+    status: u16,
+) -> ApiDoc {
+    ApiDoc {
+        summary,
+        tag: "appeals",
+        request,
+        response,
+        status,
+        query: &[],
+        list: false,
+    }
+}
+
+const PAGING: &[(&str, &str)] = &[
+    ("page", "Page number, from 1"),
+    ("per_page", "Items per page, 1–200 (default 25)"),
+];
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/api/v1/appeals", ViewPublic, api::list)
+            .doc(ApiDoc { query: PAGING, list: true, ..doc("List appeals (visitors see open and closed ones)", None, Some("AppealJson"), 200) }),
+        Route::post("/api/v1/appeals", ManageAppeals, api::create).doc(doc("Create an appeal", Some("AppealBody"), Some("AppealJson"), 201)),
+        Route::get("/api/v1/appeals/{id}", ViewPublic, api::get).doc(doc("Read an appeal with its totals per currency", None, Some("AppealJson"), 200)),
+        Route::patch("/api/v1/appeals/{id}", ManageAppeals, api::edit).doc(doc("Edit an appeal", Some("AppealBody"), Some("AppealJson"), 200)),
+        Route::get("/api/v1/appeals/{id}/donations", RecordDonations, api::donations).doc(ApiDoc {
+            query: PAGING,
+            list: true,
+            ..doc("Donations to an appeal (officers: their own branches')", None, Some("DonationJson"), 200)
+        }),
+        Route::post("/api/v1/appeals/{id}/donations", RecordDonations, api::record).doc(doc(
+            "Record a donation or pledge; send an Idempotency-Key header so that a repeat records nothing new",
+            Some("DonationBody"),
+            Some("DonationJson"),
+            201,
+        )),
+        Route::post("/api/v1/donations/{id}/receive", ConfirmReceipts, api::receive)
+            .doc(doc("Confirm that a pledge was received", None, Some("DonationJson"), 200)),
+        Route::post("/api/v1/donations/{id}/cancel", RecordDonations, api::cancel).doc(doc("Cancel a pledge", None, Some("DonationJson"), 200)),
+    ]
+}

@@ -1,0 +1,396 @@
+//! Appeals and donations: exact money, never counted twice.
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use solidarnist::auth::Role;
+use solidarnist::directory::model::Country;
+
+use crate::helpers::{db_test, Body, Client};
+
+async fn open_appeal(api: &Client) -> i64 {
+    let (status, appeal) = api
+        .json(Method::POST, "/api/v1/appeals", json!({"slug": "donetsk-rescue-workers", "title": "Rescue workers of Donetsk region",
+               "title_uk": "Рятувальники Донеччини", "beneficiary": "Rescue workers' union branch (demo)",
+               "target": {"amount_minor": 2_000_000, "currency": "GBP"}, "status": "open"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{appeal}");
+    appeal["id"].as_i64().unwrap()
+}
+
+async fn donate(
+    api: &Client,
+    appeal: i64,
+    key: Option<&str>,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let mut headers = HeaderMap::new();
+    if let Some(k) = key {
+        headers.insert("idempotency-key", k.parse().unwrap());
+    }
+    let response = api
+        .request(
+            Method::POST,
+            &format!("/api/v1/appeals/{appeal}/donations"),
+            headers,
+            Some(Body::Json(body)),
+        )
+        .await;
+    let status = response.status();
+    (status, response.json().await.unwrap_or_default())
+}
+
+db_test!(
+    ten_concurrent_requests_with_one_key_record_one_donation,
+    |app| {
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let appeal = open_appeal(&coordinator).await;
+        let body =
+            json!({"amount": {"amount_minor": 2500, "currency": "GBP"}, "donor_name": "A. Donor"});
+        let requests = (0..10).map(|_| donate(&coordinator, appeal, Some("key-123"), body.clone()));
+        let results = futures_join_all(requests).await;
+        let ids: Vec<i64> = results
+            .iter()
+            .map(|(s, b)| {
+                assert_eq!(*s, StatusCode::CREATED, "{b}");
+                b["id"].as_i64().unwrap()
+            })
+            .collect();
+        assert!(ids.iter().all(|&id| id == ids[0]), "one donation: {ids:?}");
+        let (_, list) = coordinator
+            .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+            .await;
+        assert_eq!(list["total"], 1);
+        let (_, read) = coordinator
+            .get_json(&format!("/api/v1/appeals/{appeal}"))
+            .await;
+        assert_eq!(
+            read["totals"],
+            json!([{"currency": "GBP", "pledged_minor": 2500, "received_minor": 0, "count": 1}])
+        );
+        // The same key with another body is a conflict, and records nothing.
+        let (status, body) = donate(
+            &coordinator,
+            appeal,
+            Some("key-123"),
+            json!({"amount": {"amount_minor": 9999, "currency": "GBP"}}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["code"], "idempotency_key_reused");
+        assert_eq!(
+            coordinator
+                .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+                .await
+                .1["total"],
+            1
+        );
+    }
+);
+
+/// Runs futures at once (a tiny join_all, so the tests need no crate for it).
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.map(Box::pin).collect();
+    let mut out = Vec::new();
+    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all_done = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        results[i] = Some(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all_done = false,
+                }
+            }
+        }
+        if all_done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    for r in results {
+        out.push(r.expect("every future finished"));
+    }
+    out
+}
+
+db_test!(totals_move_with_every_change_and_check_agrees, |app| {
+    let coordinator = app.api_as(Role::Coordinator, &[]).await;
+    let appeal = open_appeal(&coordinator).await;
+    let union = app.union("GMB", Country::Gb).await;
+    let branch = app.branch(union, "Southmere").await;
+    let officer = app.api_as(Role::BranchOfficer, &[branch]).await;
+
+    let (status, pledge) = donate(
+        &officer,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 50_000, "currency": "GBP"}, "branch_id": branch.0}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{pledge}");
+    assert_eq!(pledge["status"], "pledged");
+    let (status, _) = donate(
+        &coordinator,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 100_000, "currency": "UAH"}, "status": "received"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let totals = |app_api: Client| async move {
+        app_api
+            .get_json(&format!("/api/v1/appeals/{appeal}"))
+            .await
+            .1["totals"]
+            .clone()
+    };
+    assert_eq!(
+        totals(coordinator.clone()).await,
+        json!([
+            {"currency": "GBP", "pledged_minor": 50_000, "received_minor": 0, "count": 1},
+            {"currency": "UAH", "pledged_minor": 0, "received_minor": 100_000, "count": 1}
+        ])
+    );
+    // The coordinator confirms the receipt; the totals move in the same instant.
+    let pledge_id = pledge["id"].as_i64().unwrap();
+    let (status, received) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/donations/{pledge_id}/receive"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{received}");
+    assert_eq!(
+        totals(coordinator.clone()).await[0],
+        json!({"currency": "GBP", "pledged_minor": 0, "received_minor": 50_000, "count": 1})
+    );
+    // A received donation cannot be cancelled; a cancelled pledge cannot be received.
+    let (status, _) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/donations/{pledge_id}/cancel"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, second) = donate(
+        &officer,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 1_000, "currency": "GBP"}, "branch_id": branch.0}),
+    )
+    .await;
+    let second_id = second["id"].as_i64().unwrap();
+    assert_eq!(
+        officer
+            .json(
+                Method::POST,
+                &format!("/api/v1/donations/{second_id}/cancel"),
+                json!({})
+            )
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (status, body) = coordinator
+        .json(
+            Method::POST,
+            &format!("/api/v1/donations/{second_id}/receive"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "not_allowed_now");
+    // Officers cannot confirm receipts.
+    let (_, third) = donate(
+        &officer,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 700, "currency": "GBP"}, "branch_id": branch.0}),
+    )
+    .await;
+    let (status, _) = officer
+        .json(
+            Method::POST,
+            &format!("/api/v1/donations/{}/receive", third["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let differences = solidarnist::appeals::store::check_totals(&app.db)
+        .await
+        .unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+    // Tampering is found.
+    sqlx::query(
+        "UPDATE appeal_totals SET received_minor = received_minor + 1 WHERE currency = 'GBP'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let differences = solidarnist::appeals::store::check_totals(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(differences.len(), 1);
+    assert_eq!(differences[0].currency, "GBP");
+});
+
+db_test!(bad_money_and_closed_appeals_are_refused_clearly, |app| {
+    let coordinator = app.api_as(Role::Coordinator, &[]).await;
+    let appeal = open_appeal(&coordinator).await;
+    for (amount, why) in [
+        (json!({"amount_minor": 0, "currency": "GBP"}), "zero"),
+        (json!({"amount_minor": -500, "currency": "GBP"}), "negative"),
+        (
+            json!({"amount_minor": 9_000_000_000_000_i64, "currency": "GBP"}),
+            "absurd",
+        ),
+    ] {
+        let (status, body) = donate(&coordinator, appeal, None, json!({"amount": amount})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {body}");
+        assert!(
+            body["error"]["fields"]["amount"].is_string(),
+            "{why}: {body}"
+        );
+    }
+    let (status, body) = donate(
+        &coordinator,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 5, "currency": "XYZ"}}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown currency: {body}"
+    );
+    let (status, body) = donate(
+        &coordinator,
+        appeal,
+        None,
+        json!({"amount_text": "12.345", "currency": "GBP"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["fields"]["amount"],
+        "That currency does not have that many decimal places."
+    );
+    let (status, ok) = donate(&coordinator, appeal, None, json!({"amount_text": "20 грн"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{ok}");
+    assert_eq!(
+        ok["amount"],
+        json!({"amount_minor": 2000, "currency": "UAH"})
+    );
+
+    let (status, _) = coordinator
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/appeals/{appeal}"),
+            json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = donate(
+        &coordinator,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 500, "currency": "GBP"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "appeal_not_open");
+
+    let (status, body) = coordinator
+        .json(Method::POST, "/api/v1/appeals", json!({"slug": "donetsk-rescue-workers", "title": "Again", "beneficiary": "x", "target": {"amount_minor": 1, "currency": "GBP"}}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "duplicate slug: {body}");
+    let (status, body) = coordinator
+        .json(Method::POST, "/api/v1/appeals", json!({"slug": "Bad Slug/", "title": "x", "beneficiary": "x", "target": {"amount_minor": 1, "currency": "GBP"}}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["slug"].is_string());
+});
+
+db_test!(donations_are_seen_only_by_those_who_may, |app| {
+    let coordinator = app.api_as(Role::Coordinator, &[]).await;
+    let appeal = open_appeal(&coordinator).await;
+    let union = app.union("PCS", Country::Gb).await;
+    let a = app.branch(union, "A").await;
+    let b = app.branch(union, "B").await;
+    let officer_a = app.api_as(Role::BranchOfficer, &[a]).await;
+    let officer_b = app.api_as(Role::BranchOfficer, &[b]).await;
+    donate(
+        &officer_a,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 100, "currency": "GBP"}, "branch_id": a.0}),
+    )
+    .await;
+    donate(
+        &coordinator,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 300, "currency": "GBP"}, "donor_name": "A person"}),
+    )
+    .await;
+    // An officer records for their own branch only, and sees only its donations.
+    let (status, body) = donate(
+        &officer_b,
+        appeal,
+        None,
+        json!({"amount": {"amount_minor": 100, "currency": "GBP"}, "branch_id": a.0}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (_, list) = officer_b
+        .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+        .await;
+    assert_eq!(list["total"], 0);
+    let (_, list) = officer_a
+        .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+        .await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(
+        coordinator
+            .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+            .await
+            .1["total"],
+        2
+    );
+    // Visitors see the appeal and its totals, not the donations, and not drafts.
+    let visitor = app.client();
+    let (status, public) = visitor.get_json(&format!("/api/v1/appeals/{appeal}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(public["totals"][0]["count"], 2);
+    assert_eq!(
+        visitor
+            .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, draft) = coordinator
+        .json(Method::POST, "/api/v1/appeals", json!({"slug": "next-appeal", "title": "Next", "beneficiary": "x", "target": {"amount_minor": 1, "currency": "GBP"}}))
+        .await;
+    assert_eq!(
+        visitor
+            .get_json(&format!("/api/v1/appeals/{}", draft["id"]))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(visitor.get_json("/api/v1/appeals").await.1["total"], 1);
+});
