@@ -507,3 +507,51 @@ err-appeal-not-open = This appeal is not open for donations.
 err-receipts-by-coordinators = Only coordinators record money as received.
 err-idempotency-reused = That Idempotency-Key was already used for a different donation.
 err-donation-transition = Only a pledge can be received or cancelled.
+nav-appeals = Appeals
+appeals-title = Aid appeals
+appeals-intro = Money raised by union branches and members goes straight to Ukrainian workers in need. Every gift is counted in its own currency.
+appeals-empty = No appeals yet.
+appeals-new = New appeal
+appeals-edit = Edit appeal
+appeal-for = For { $arg }.
+appeal-progress = Raised so far
+appeal-target = Target: { $arg }
+appeal-raised = { $received } received, { $pledged } pledged
+appeal-received = received
+appeal-pledged = pledged
+appeal-gifts = { $count ->
+    [one] one gift
+   *[other] { $count } gifts
+}
+appeal-branches-gave = { $count ->
+    [one] one branch has given
+   *[other] { $count } branches have given
+}
+appeal-no-gifts = No gifts yet: be the first.
+appeal-no-conversion = Each currency is counted on its own; nothing is converted.
+appeal-donate = Give now
+appeal-branch-pledge = Record your branch's pledge
+appeal-no-branch = No branch: a person, or anonymous
+appeal-already-received = The money has already arrived
+appeal-pledge-submit = Record the pledge
+appeal-pledged-thanks = Thank you: the pledge is recorded. Coordinators confirm it when the money arrives.
+appeal-public-pledge = Pledge a gift
+appeal-public-pledge-intro = Tell us what you will give; you then pay through the donation page. Your name is optional.
+appeal-donations = Donations and pledges
+appeal-from = From
+appeal-anonymous = Anonymous
+donation-receive = Confirm received
+donation-cancel = Cancel pledge
+field-appeal-title = Title
+field-appeal-title-uk = Title in Ukrainian
+field-slug = Web address
+hint-slug = Lower-case letters, digits and hyphens, e.g. donetsk-rescue-workers.
+field-beneficiary = Who it helps
+field-target = Target
+field-opens-on = Opens on
+field-closes-on = Closes on
+field-donate-url = External donation page
+field-description-uk = Details in Ukrainian
+field-donor-name = Name
+field-reference = Payment reference
+hint-amount-any = For example 250, £1,250.50 or 20 грн.

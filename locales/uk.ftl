@@ -511,3 +511,53 @@ err-appeal-not-open = Цей збір не приймає внесків.
 err-receipts-by-coordinators = Позначати гроші отриманими можуть лише координатори.
 err-idempotency-reused = Цей Idempotency-Key уже використано для іншого внеску.
 err-donation-transition = Отримати чи скасувати можна лише обіцянку.
+nav-appeals = Збори
+appeals-title = Збори допомоги
+appeals-intro = Кошти, зібрані профспілковими осередками й членами, ідуть просто українським працівникам, які потребують допомоги. Кожен внесок рахується у своїй валюті.
+appeals-empty = Зборів ще немає.
+appeals-new = Новий збір
+appeals-edit = Редагувати збір
+appeal-for = Для: { $arg }.
+appeal-progress = Зібрано
+appeal-target = Мета: { $arg }
+appeal-raised = отримано { $received }, обіцяно { $pledged }
+appeal-received = отримано
+appeal-pledged = обіцяно
+appeal-gifts = { $count ->
+    [one] { $count } внесок
+    [few] { $count } внески
+   *[other] { $count } внесків
+}
+appeal-branches-gave = { $count ->
+    [one] вніс { $count } осередок
+    [few] внесли { $count } осередки
+   *[other] внесли { $count } осередків
+}
+appeal-no-gifts = Внесків ще немає: будьте першими.
+appeal-no-conversion = Кожна валюта рахується окремо; нічого не конвертується.
+appeal-donate = Зробити внесок
+appeal-branch-pledge = Запишіть обіцянку вашого осередку
+appeal-no-branch = Без осередку: особа або анонімно
+appeal-already-received = Гроші вже надійшли
+appeal-pledge-submit = Записати обіцянку
+appeal-pledged-thanks = Дякуємо: обіцянку записано. Координатори підтвердять її, коли гроші надійдуть.
+appeal-public-pledge = Пообіцяйте внесок
+appeal-public-pledge-intro = Напишіть, скільки внесете, а потім заплатіть на сторінці збору. Ім'я — необов'язково.
+appeal-donations = Внески й обіцянки
+appeal-from = Від кого
+appeal-anonymous = Анонімно
+donation-receive = Підтвердити отримання
+donation-cancel = Скасувати обіцянку
+field-appeal-title = Назва
+field-appeal-title-uk = Назва українською
+field-slug = Вебадреса
+hint-slug = Малі латинські літери, цифри й дефіси, наприклад donetsk-rescue-workers.
+field-beneficiary = Кому допомагає
+field-target = Мета
+field-opens-on = Відкривається
+field-closes-on = Закривається
+field-donate-url = Зовнішня сторінка внесків
+field-description-uk = Подробиці українською
+field-donor-name = Ім'я
+field-reference = Призначення платежу
+hint-amount-any = Наприклад 250, £1,250.50 або 20 грн.

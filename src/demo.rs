@@ -633,6 +633,7 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
     speakers_and_requests(&mut tx, speaker_account, &gb).await?;
     let by_index: Vec<crate::directory::BranchId> = branch_ids.iter().map(|b| b.0).collect();
     twinnings_and_needs(&mut tx, &by_index).await?;
+    appeal(&mut tx, &by_index).await?;
     accounts::put_setting(&mut tx, "demo_data", "fictional").await?;
     tx.commit().await?;
     Ok(Some(logins))
@@ -1000,6 +1001,70 @@ async fn twinnings_and_needs(
                 twinning::deliver_need(tx, id).await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The appeal for rescue workers and firefighters in Donetsk region, with
+/// branch pledges and gifts in pounds and hryvnias, some already received.
+async fn appeal(
+    tx: &mut crate::db::Conn,
+    branches: &[crate::directory::BranchId],
+) -> Result<(), DbError> {
+    use crate::appeals::model::*;
+    use crate::appeals::store as appeals;
+    use crate::money::{Currency, Money};
+    let fields = AppealFields {
+        slug: "donetsk-rescue-workers".to_owned(),
+        title: "Rescue workers and firefighters in Donetsk region (demo)".to_owned(),
+        title_uk: Some("Рятувальники й пожежники Донеччини (демо)".to_owned()),
+        description: "Rescue workers and firefighters in Donetsk region keep working under shelling. Their union asks for thermal imagers, protective kit and generators.\n\nThis is a fictional demo appeal.".to_owned(),
+        description_uk: "Рятувальники й пожежники Донеччини працюють під обстрілами. Їхня профспілка просить тепловізори, захисне спорядження й генератори.\n\nЦе вигаданий демонстраційний збір.".to_owned(),
+        beneficiary: "The rescue workers' union branch, Donetsk region (demo)".to_owned(),
+        target: Money { amount_minor: 2_000_000, currency: Currency::GBP },
+        opens_on: None,
+        closes_on: None,
+        donate_url: "https://donate.example/donetsk-rescue-workers".to_owned(),
+        status: AppealStatus::Open,
+    };
+    let id = appeals::insert_appeal(tx, &fields).await?;
+    // (branch index, amount, currency, received)
+    let gifts: [(Option<usize>, i64, Currency, bool); 6] = [
+        (Some(2), 125_000, Currency::GBP, true),
+        (Some(0), 50_000, Currency::GBP, true),
+        (Some(22), 30_000, Currency::GBP, false),
+        (Some(19), 10_000, Currency::GBP, false),
+        (None, 2_500, Currency::GBP, true),
+        (None, 500_000, Currency::UAH, true),
+    ];
+    for (branch, amount, currency, received) in gifts {
+        let status = if received {
+            DonationStatus::Received
+        } else {
+            DonationStatus::Pledged
+        };
+        let donation = DonationFields {
+            amount: Money {
+                amount_minor: amount,
+                currency,
+            },
+            branch_id: branch.map(|b| branches[b]),
+            donor_name: if branch.is_none() {
+                "A supporter (demo)".to_owned()
+            } else {
+                String::new()
+            },
+            status,
+            received_on: received.then(|| {
+                jiff::Timestamp::now()
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .date()
+            }),
+            reference: String::new(),
+            notes: String::new(),
+        };
+        appeals::insert_donation(tx, id, &donation, None, None).await?;
+        appeals::apply_delta(tx, id, currency, delta(None, status, amount)).await?;
     }
     Ok(())
 }

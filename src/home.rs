@@ -55,7 +55,7 @@ pub const ACTIONS: [CampaignAction; 6] = [
     CampaignAction {
         key: "donate",
         number: 4,
-        href: None,
+        href: Some("/appeals"),
     },
     CampaignAction {
         key: "motion",

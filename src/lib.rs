@@ -9,6 +9,7 @@
 //! - [`directory`]: unions, branches and the people at them.
 //! - [`speakers`]: speakers, requests for them, matching, bookings and calendars.
 //! - [`twinning`]: links between British and Ukrainian branches, their log, and needs.
+//! - [`appeals`]: aid appeals, donations and pledges, and their running totals.
 //! - [`home`]: the public home page with the campaign's six actions.
 //!
 //! Shared plumbing beside them:

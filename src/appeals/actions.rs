@@ -162,6 +162,65 @@ pub async fn record(
     }
 }
 
+/// A visitor's pledge from the public page: a name if they give one, no
+/// branch, always a pledge, and always under the form's own key.
+pub async fn public_pledge(
+    db: &Db,
+    appeal: AppealId,
+    input: &DonationInput,
+    key: &str,
+) -> Result<(Donation, bool), AppError> {
+    let coordinator_view = Principal::Anonymous;
+    let full = get_appeal(db, &coordinator_view, appeal).await?;
+    if full.appeal.status != AppealStatus::Open {
+        return Err(AppError::conflict("appeal_not_open", "err-appeal-not-open"));
+    }
+    let mut errors = FieldErrors::new();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let input = DonationInput {
+        branch_id: None,
+        status: None,
+        received_on: None,
+        reference: None,
+        ..input.clone()
+    };
+    let fields = input.parse(today, &mut errors);
+    errors.into_result()?;
+    let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    let hash = request_hash(&format!("{input:?}"));
+    let mut tx = db.write().await?;
+    match store::insert_donation(&mut tx, appeal, &fields, Some((key, &hash)), None).await {
+        Ok(id) => {
+            store::apply_delta(
+                &mut tx,
+                appeal,
+                fields.amount.currency,
+                delta(None, fields.status, fields.amount.amount_minor),
+            )
+            .await?;
+            let donation = store::get_donation(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            tx.commit().await?;
+            Ok((donation, true))
+        }
+        Err(e) if e.is_unique_violation() => {
+            drop(tx);
+            let mut conn = db.conn().await?;
+            let (id, _) = store::by_key(&mut conn, appeal, key)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let donation = store::get_donation(&mut conn, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok((donation, false))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Which donations of an appeal a caller sees: coordinators all of them,
 /// officers their own branches'.
 pub fn donation_scope(who: &Principal) -> Option<Vec<crate::directory::BranchId>> {

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod api;
 pub mod model;
+pub mod pages;
 pub mod store;
 
 pub use model::{AppealId, DonationId};
@@ -36,6 +37,18 @@ const PAGING: &[(&str, &str)] = &[
 
 pub fn routes() -> Vec<Route> {
     vec![
+        // Pages.
+        Route::get("/appeals", ViewPublic, pages::appeals),
+        Route::get("/appeals/new", ManageAppeals, pages::new_appeal),
+        Route::post("/appeals/new", ManageAppeals, pages::create_appeal),
+        Route::get("/appeals/{id}", ViewPublic, pages::appeal),
+        Route::get("/appeals/{id}/edit", ManageAppeals, pages::edit_appeal_form),
+        Route::post("/appeals/{id}/edit", ManageAppeals, pages::edit_appeal),
+        Route::post("/appeals/{id}/pledge", RecordDonations, pages::pledge),
+        Route::post("/appeals/{id}/public-pledge", ViewPublic, pages::public_pledge),
+        Route::post("/donations/{id}/receive", ConfirmReceipts, pages::receive),
+        Route::post("/donations/{id}/cancel", RecordDonations, pages::cancel),
+        // API.
         Route::get("/api/v1/appeals", ViewPublic, api::list)
             .doc(ApiDoc { query: PAGING, list: true, ..doc("List appeals (visitors see open and closed ones)", None, Some("AppealJson"), 200) }),
         Route::post("/api/v1/appeals", ManageAppeals, api::create).doc(doc("Create an appeal", Some("AppealBody"), Some("AppealJson"), 201)),

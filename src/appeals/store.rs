@@ -392,3 +392,15 @@ pub async fn check_totals(db: &Db) -> Result<Vec<Difference>, DbError> {
         })
         .collect())
 }
+
+/// How many branches gave (or pledged) to an appeal.
+pub async fn giving_branches(conn: &mut Conn, appeal: AppealId) -> Result<i64, DbError> {
+    let row = sqlx::query(
+        "SELECT COUNT(DISTINCT branch_id) AS n FROM donations
+         WHERE appeal_id = $1 AND status <> 'cancelled' AND branch_id IS NOT NULL",
+    )
+    .bind(appeal.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("n")?)
+}

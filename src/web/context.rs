@@ -75,6 +75,10 @@ impl Ctx {
         self.signed_in()
     }
 
+    pub fn may_manage_appeals(&self) -> bool {
+        self.may(Action::ManageAppeals)
+    }
+
     pub fn may_propose_twinnings(&self) -> bool {
         self.may(Action::ProposeTwinnings)
     }

@@ -394,3 +394,101 @@ db_test!(donations_are_seen_only_by_those_who_may, |app| {
     );
     assert_eq!(visitor.get_json("/api/v1/appeals").await.1["total"], 1);
 });
+
+db_test!(
+    branches_pledge_on_the_page_once_however_often_they_click,
+    |app| {
+        let coordinator_api = app.api_as(Role::Coordinator, &[]).await;
+        let appeal = open_appeal(&coordinator_api).await;
+        let union = app.union("ASLEF", Country::Gb).await;
+        let branch = app.branch(union, "Kingsreach Depot").await;
+        let officer = app.login_as(Role::BranchOfficer, &[branch]).await;
+        let (status, html) = officer.get_text(&format!("/appeals/{appeal}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let key = html
+            .split("name=\"idempotency_key\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let fields = [
+            ("branch_id", branch.to_string()),
+            ("amount_text", "£1,250.50".to_owned()),
+            ("currency", "GBP".to_owned()),
+            ("idempotency_key", key),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // A double click: the same form twice.
+        for _ in 0..2 {
+            let response = officer
+                .post_form(&format!("/appeals/{appeal}/pledge"), &fields)
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        }
+        let (_, list) = coordinator_api
+            .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+            .await;
+        assert_eq!(list["total"], 1, "one pledge");
+        assert_eq!(
+            list["items"][0]["amount"],
+            json!({"amount_minor": 125_050, "currency": "GBP"})
+        );
+
+        // The coordinator confirms it on the page; the public page shows the progress.
+        let coordinator = app.login_as(Role::Coordinator, &[]).await;
+        let donation = list["items"][0]["id"].as_i64().unwrap();
+        let response = coordinator
+            .post_form(&format!("/donations/{donation}/receive"), &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, html) = app.client().get_text(&format!("/appeals/{appeal}")).await;
+        assert!(html.contains("1,250.50 GBP"), "received, shown exactly");
+        assert!(
+            html.contains("<progress value=\"125050\" max=\"2000000\""),
+            "progress toward the target"
+        );
+        assert!(html.contains("one branch has given"));
+        let (_, html) = app
+            .client()
+            .get_text(&format!("/appeals/{appeal}?lang=uk"))
+            .await;
+        assert!(html.contains("Рятувальники Донеччини"));
+
+        // A visitor pledges without logging in; the totals count it.
+        let visitor = app.client();
+        let (_, html) = visitor.get_text(&format!("/appeals/{appeal}")).await;
+        let key = html
+            .split("name=\"idempotency_key\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let response = visitor
+            .post_form(
+                &format!("/appeals/{appeal}/public-pledge"),
+                &[
+                    ("donor_name", "Sam"),
+                    ("amount_text", "20 грн"),
+                    ("idempotency_key", &key),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (_, read) = coordinator_api
+            .get_json(&format!("/api/v1/appeals/{appeal}"))
+            .await;
+        assert!(read["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["currency"] == "UAH" && t["pledged_minor"] == 2000));
+        assert!(solidarnist::appeals::store::check_totals(&app.db)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+);

@@ -522,6 +522,14 @@ db_test!(the_demo_data_set_loads_once_with_a_login_per_role, |app| {
     );
     let (_, needs) = coordinator_api.get_json("/api/v1/needs").await;
     assert_eq!(needs["total"], 3);
+    // The appeal, with totals that agree with its donations.
+    let (_, appeals) = coordinator_api.get_json("/api/v1/appeals").await;
+    assert_eq!(appeals["total"], 1);
+    assert_eq!(appeals["items"][0]["slug"], "donetsk-rescue-workers");
+    assert!(solidarnist::appeals::store::check_totals(&app.db)
+        .await
+        .unwrap()
+        .is_empty());
     // The demo speaker has a profile and sees their own bookings.
     let speaker = logins.iter().find(|l| l.role == Role::Speaker).unwrap();
     let (_, own) = app

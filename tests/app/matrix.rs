@@ -171,6 +171,16 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/needs/{id}"), Public),
         (("POST", "/api/v1/needs/{id}/adopt"), OwnBranch),
         (("POST", "/api/v1/needs/{id}/deliver"), Staff),
+        (("GET", "/appeals"), Public),
+        (("GET", "/appeals/new"), Staff),
+        (("POST", "/appeals/new"), Staff),
+        (("GET", "/appeals/{id}"), Public),
+        (("GET", "/appeals/{id}/edit"), Staff),
+        (("POST", "/appeals/{id}/edit"), Staff),
+        (("POST", "/appeals/{id}/pledge"), OwnBranch),
+        (("POST", "/appeals/{id}/public-pledge"), Public),
+        (("POST", "/donations/{id}/receive"), Staff),
+        (("POST", "/donations/{id}/cancel"), OwnBranch),
         (("GET", "/api/v1/appeals"), Public),
         (("POST", "/api/v1/appeals"), Staff),
         (("GET", "/api/v1/appeals/{id}"), Public),
@@ -325,9 +335,13 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
             let link = app.twinning(a, ua_branch).await;
             let need = app.need(ua_branch).await;
             let (appeal, donation) = app.appeal_with_pledge(a).await;
-            let id = if route.path.starts_with("/api/v1/appeals/") {
+            let id = if route.path.starts_with("/api/v1/appeals/")
+                || route.path.starts_with("/appeals/")
+            {
                 appeal
-            } else if route.path.starts_with("/api/v1/donations/") {
+            } else if route.path.starts_with("/api/v1/donations/")
+                || route.path.starts_with("/donations/")
+            {
                 donation
             } else if route.path.starts_with("/twinnings/")
                 || route.path.starts_with("/api/v1/twinnings/")
@@ -462,6 +476,7 @@ async fn send(
             ("role", "member"),
             ("country", "GB"),
             ("kind", "national_union"),
+            ("idempotency_key", "0123456789abcdef0123456789abcdef"),
         ];
         client.post_form(path, &fields).await
     };

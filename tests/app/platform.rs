@@ -28,7 +28,7 @@ db_test!(home_page_shows_the_six_actions_in_both_languages, |app| {
         assert!(en.contains(title), "missing {title}");
     }
     assert!(en.contains("still being built"), "unbuilt actions say so");
-    assert_eq!(en.matches("Coming soon").count(), 4);
+    assert_eq!(en.matches("Coming soon").count(), 3);
     assert!(
         en.contains("href=\"/request-a-speaker\""),
         "the speaker action is open"

@@ -175,6 +175,31 @@ db_test!(stored_payloads_appear_escaped_on_every_page, |app| {
         "/speaker-requests".to_owned(),
         "/events".to_owned(),
     ]);
+    // Appeals and donations too.
+    for (i, payload) in PAYLOADS.iter().enumerate() {
+        let (status, appeal) = api
+            .json(
+                Method::POST,
+                "/api/v1/appeals",
+                json!({"slug": format!("payload-{i}"), "title": payload, "title_uk": payload,
+                   "description": payload, "description_uk": payload, "beneficiary": payload,
+                   "target": {"amount_minor": 1000, "currency": "GBP"}, "status": "open"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{appeal}");
+        let id = appeal["id"].as_i64().unwrap();
+        let (status, _) = api
+            .json(
+                Method::POST,
+                &format!("/api/v1/appeals/{id}/donations"),
+                json!({"amount": {"amount_minor": 100, "currency": "GBP"},
+                   "donor_name": payload, "reference": payload}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        pages.extend([format!("/appeals/{id}"), format!("/appeals/{id}/edit")]);
+    }
+    pages.push("/appeals".to_owned());
     let client = app.login_as(Role::Coordinator, &[]).await;
     for lang in ["en", "uk"] {
         for page in &pages {
