@@ -69,6 +69,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::speakers::routes());
     routes.extend(crate::twinning::routes());
     routes.extend(crate::appeals::routes());
+    routes.extend(crate::affiliations::routes());
     routes.extend(crate::outbox::pages::routes());
     routes
 }

@@ -634,6 +634,7 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
     let by_index: Vec<crate::directory::BranchId> = branch_ids.iter().map(|b| b.0).collect();
     twinnings_and_needs(&mut tx, &by_index).await?;
     appeal(&mut tx, &by_index).await?;
+    affiliates(&mut tx).await?;
     accounts::put_setting(&mut tx, "demo_data", "fictional").await?;
     tx.commit().await?;
     Ok(Some(logins))
@@ -1065,6 +1066,68 @@ async fn appeal(
         };
         appeals::insert_donation(tx, id, &donation, None, None).await?;
         appeals::apply_delta(tx, id, currency, delta(None, status, amount)).await?;
+    }
+    Ok(())
+}
+
+/// National unions on the public list of affiliates, one active branch and
+/// one application waiting for a coordinator. Contacts are fictional.
+async fn affiliates(tx: &mut crate::db::Conn) -> Result<(), DbError> {
+    use crate::affiliations::model::*;
+    use crate::affiliations::store;
+    let bands = store::fee_bands_in(tx).await?;
+    let renewal = crate::affiliations::actions::today()
+        .checked_add(jiff::Span::new().days(200))
+        .ok();
+    // (kind, organisation, union, members, active)
+    let list: [(AffiliationKind, &str, &str, i64, bool); 8] = [
+        (
+            AffiliationKind::National,
+            "UNISON",
+            "UNISON",
+            1_300_000,
+            true,
+        ),
+        (AffiliationKind::National, "PCS", "PCS", 180_000, true),
+        (AffiliationKind::National, "ASLEF", "ASLEF", 22_000, true),
+        (AffiliationKind::National, "UCU", "UCU", 120_000, true),
+        (AffiliationKind::National, "GMB", "GMB", 560_000, true),
+        (AffiliationKind::National, "NUM", "NUM", 100, true),
+        (
+            AffiliationKind::Branch,
+            "Eastbrook Health branch (demo)",
+            "UNISON",
+            1_250,
+            true,
+        ),
+        (
+            AffiliationKind::Region,
+            "Northfield Region (demo)",
+            "GMB",
+            9_000,
+            false,
+        ),
+    ];
+    for (i, (kind, organisation, union_name, members, active)) in list.into_iter().enumerate() {
+        let fields = ApplicationFields {
+            kind,
+            organisation: organisation.to_owned(),
+            union_name: union_name.to_owned(),
+            members,
+            contact_name: "Affiliations contact (demo)".to_owned(),
+            contact_email: format!("affiliations-{i}@demo.invalid"),
+        };
+        let id = store::insert(tx, &fields, band_for(&bands, members)).await?;
+        if active {
+            store::set_status(
+                tx,
+                id,
+                AffiliationStatus::Applied,
+                AffiliationStatus::Active,
+                renewal,
+            )
+            .await?;
+        }
     }
     Ok(())
 }

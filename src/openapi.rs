@@ -40,6 +40,8 @@ fn components() -> Map<String, Value> {
     schema_of::<crate::appeals::api::AppealBody>(&mut schemas);
     schema_of::<crate::appeals::api::DonationJson>(&mut schemas);
     schema_of::<crate::appeals::api::DonationBody>(&mut schemas);
+    schema_of::<crate::affiliations::api::AffiliationJson>(&mut schemas);
+    schema_of::<crate::affiliations::api::AffiliationBody>(&mut schemas);
     let mut map: Map<String, Value> = schemas
         .into_iter()
         .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))

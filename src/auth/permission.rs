@@ -112,6 +112,9 @@ pub enum Action {
     RecordDonations,
     /// Confirm that pledged money arrived, and record donors other than branches.
     ConfirmReceipts,
+    /// Read applications to affiliate, activate and lapse affiliations,
+    /// and set the fee table.
+    ManageAffiliations,
 }
 
 /// How far a role's permission for an action reaches.
@@ -161,6 +164,8 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ViewTwinnings | MoveTwinnings | PostNeeds | AdoptNeeds, Role::Speaker) => No,
         (ManageAppeals | ConfirmReceipts, Role::Admin | Role::Coordinator) => All,
         (ManageAppeals | ConfirmReceipts, _) => No,
+        (ManageAffiliations, Role::Admin | Role::Coordinator) => All,
+        (ManageAffiliations, _) => No,
         (RecordDonations, Role::Admin | Role::Coordinator) => All,
         (RecordDonations, Role::BranchOfficer) => OwnBranches,
         (RecordDonations, Role::Speaker) => No,

@@ -2,7 +2,7 @@
 //! vocabularies twinning matches on, and the rules that turn raw input into
 //! values that cannot be invalid. Pure: no I/O.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::db::typed_id;
 use crate::web::error::FieldErrors;
@@ -24,7 +24,7 @@ typed_id!(
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
         }
@@ -853,6 +853,16 @@ mod tests {
         keys.extend(SizeBand::ALL.iter().map(|v| v.label_key()));
         keys.extend(BranchRole::ALL.iter().map(|v| v.label_key()));
         keys.extend(crate::auth::Role::ALL.iter().map(|r| r.label_key()));
+        keys.extend(
+            crate::affiliations::model::AffiliationKind::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
+        keys.extend(
+            crate::affiliations::model::AffiliationStatus::ALL
+                .iter()
+                .map(|v| v.label_key()),
+        );
         for lang in Lang::ALL {
             let ids = message_ids(lang);
             for key in &keys {

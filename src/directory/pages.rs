@@ -43,7 +43,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    fn new(paging: Paging, total: i64, filters: &[(&str, &str)]) -> Pager {
+    pub fn new(paging: Paging, total: i64, filters: &[(&str, &str)]) -> Pager {
         let kept: Vec<(&str, &str)> = filters
             .iter()
             .copied()

@@ -122,6 +122,9 @@ impl Worker {
             if let Err(e) = crate::speakers::reminders::queue_due(&self.db, &self.base_url).await {
                 tracing::warn!(error = %e, "could not queue reminders");
             }
+            if let Err(e) = crate::affiliations::actions::queue_renewal_reminders(&self.db).await {
+                tracing::warn!(error = %e, "could not queue renewal reminders");
+            }
             if let Err(e) = crate::twinning::actions::mark_dormant(&self.db, &self.base_url).await {
                 tracing::warn!(error = %e, "could not check for dormant twinning links");
             }

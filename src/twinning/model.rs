@@ -2,7 +2,7 @@
 //! cycle, its activity log, the needs Ukrainian branches post, and the
 //! ranking of counterparts with its reasons. Pure: no I/O.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::db::typed_id;
 use crate::directory::model::{vocabulary, Country, Loose, Sector, SizeBand};

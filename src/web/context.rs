@@ -79,6 +79,10 @@ impl Ctx {
         self.may(Action::ManageAppeals)
     }
 
+    pub fn may_manage_affiliations(&self) -> bool {
+        self.may(Action::ManageAffiliations)
+    }
+
     pub fn may_propose_twinnings(&self) -> bool {
         self.may(Action::ProposeTwinnings)
     }

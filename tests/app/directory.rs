@@ -441,6 +441,15 @@ db_test!(the_demo_data_set_loads_once_with_a_login_per_role, |app| {
         solidarnist::demo::load(&app.db).await.unwrap().is_none(),
         "never twice"
     );
+    // The public list of affiliates: national unions first, then branches;
+    // the waiting application is not on it.
+    let (_, affiliates) = app.client().get_text("/affiliates").await;
+    let unison = affiliates.find("UNISON").expect("UNISON is listed");
+    let branch = affiliates
+        .find("Eastbrook Health branch")
+        .expect("the branch is listed");
+    assert!(unison < branch);
+    assert!(!affiliates.contains("Northfield Region"));
     let coordinator = logins.iter().find(|l| l.role == Role::Coordinator).unwrap();
     let client = app.client();
     assert_eq!(

@@ -847,6 +847,28 @@ impl TestApp {
         (appeal.0, donation.0)
     }
 
+    /// An application to affiliate, as a visitor would make it.
+    pub async fn affiliation(&self) -> i64 {
+        let input = solidarnist::affiliations::model::ApplicationInput {
+            kind: Some("branch".into()),
+            organisation: Some(format!("Applicant {}", solidarnist::auth::random_hex(4))),
+            union_name: Some("UNISON".into()),
+            members: Some(solidarnist::directory::model::Loose::Int(120)),
+            contact_name: Some("Applicant".into()),
+            contact_email: Some("applicant@test.example".into()),
+        };
+        solidarnist::affiliations::actions::apply(
+            &self.db,
+            &input,
+            solidarnist::i18n::Lang::En,
+            "http://s.test",
+        )
+        .await
+        .unwrap()
+        .id
+        .0
+    }
+
     /// The e-mails queued so far, newest first.
     pub async fn outbox(&self) -> Vec<solidarnist::outbox::store::Entry> {
         solidarnist::outbox::store::recent(&self.db, 500)

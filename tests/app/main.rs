@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod affiliations;
 mod appeals;
 mod cli;
 mod csv_files;

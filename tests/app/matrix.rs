@@ -189,6 +189,18 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/api/v1/appeals/{id}/donations"), OwnBranch),
         (("POST", "/api/v1/donations/{id}/receive"), Staff),
         (("POST", "/api/v1/donations/{id}/cancel"), OwnBranch),
+        (("GET", "/affiliates"), Public),
+        (("GET", "/affiliate"), Public),
+        (("POST", "/affiliate"), Public),
+        (("GET", "/affiliations"), Staff),
+        (("POST", "/affiliations/{id}/activate"), Staff),
+        (("POST", "/affiliations/{id}/lapse"), Staff),
+        (("POST", "/affiliations/fees/{id}"), Staff),
+        (("GET", "/api/v1/affiliations"), Staff),
+        (("POST", "/api/v1/affiliations"), Staff),
+        (("GET", "/api/v1/affiliations/{id}"), Staff),
+        (("POST", "/api/v1/affiliations/{id}/activate"), Staff),
+        (("POST", "/api/v1/affiliations/{id}/lapse"), Staff),
     ])
 }
 
@@ -335,7 +347,17 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
             let link = app.twinning(a, ua_branch).await;
             let need = app.need(ua_branch).await;
             let (appeal, donation) = app.appeal_with_pledge(a).await;
-            let id = if route.path.starts_with("/api/v1/appeals/")
+            let id = if route.path.starts_with("/affiliations/fees/") {
+                solidarnist::affiliations::store::fee_bands(&app.db)
+                    .await
+                    .unwrap()[0]
+                    .id
+                    .0
+            } else if route.path.starts_with("/affiliations/")
+                || route.path.starts_with("/api/v1/affiliations/")
+            {
+                app.affiliation().await
+            } else if route.path.starts_with("/api/v1/appeals/")
                 || route.path.starts_with("/appeals/")
             {
                 appeal

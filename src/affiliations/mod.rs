@@ -1,0 +1,103 @@
+//! Affiliations: branches, regions and national bodies that affiliate to
+//! the campaign, their fees, renewals and the public list of affiliates.
+
+pub mod actions;
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod store;
+
+pub use model::AffiliationId;
+
+use crate::auth::Action::*;
+use crate::web::routes::ApiDoc;
+use crate::web::Route;
+
+fn doc(
+    summary: &'static str,
+    request: Option<&'static str>,
+    response: Option<&'static str>,
+    status: u16,
+) -> ApiDoc {
+    ApiDoc {
+        summary,
+        tag: "affiliations",
+        request,
+        response,
+        status,
+        query: &[],
+        list: false,
+    }
+}
+
+const LIST_QUERY: &[(&str, &str)] = &[
+    ("status", "applied, active or lapsed"),
+    ("page", "Page number, from 1"),
+    ("per_page", "Items per page, 1–200 (default 25)"),
+];
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        // Pages.
+        Route::get("/affiliates", ViewPublic, pages::affiliates),
+        Route::get("/affiliate", ViewPublic, pages::apply_form),
+        Route::post("/affiliate", ViewPublic, pages::apply),
+        Route::get("/affiliations", ManageAffiliations, pages::manage),
+        Route::post(
+            "/affiliations/{id}/activate",
+            ManageAffiliations,
+            pages::activate,
+        ),
+        Route::post("/affiliations/{id}/lapse", ManageAffiliations, pages::lapse),
+        Route::post(
+            "/affiliations/fees/{id}",
+            ManageAffiliations,
+            pages::set_fee,
+        ),
+        // API.
+        Route::get("/api/v1/affiliations", ManageAffiliations, api::list).doc(ApiDoc {
+            query: LIST_QUERY,
+            list: true,
+            ..doc(
+                "List applications and affiliations, national bodies first",
+                None,
+                Some("AffiliationJson"),
+                200,
+            )
+        }),
+        Route::post("/api/v1/affiliations", ManageAffiliations, api::create).doc(doc(
+            "Record an application to affiliate; the fee comes from the fee table",
+            Some("AffiliationBody"),
+            Some("AffiliationJson"),
+            201,
+        )),
+        Route::get("/api/v1/affiliations/{id}", ManageAffiliations, api::get).doc(doc(
+            "Read an application or affiliation",
+            None,
+            Some("AffiliationJson"),
+            200,
+        )),
+        Route::post(
+            "/api/v1/affiliations/{id}/activate",
+            ManageAffiliations,
+            api::activate,
+        )
+        .doc(doc(
+            "Activate an application or a lapsed affiliation; renewal falls a year on",
+            None,
+            Some("AffiliationJson"),
+            200,
+        )),
+        Route::post(
+            "/api/v1/affiliations/{id}/lapse",
+            ManageAffiliations,
+            api::lapse,
+        )
+        .doc(doc(
+            "Lapse an unpaid affiliation",
+            None,
+            Some("AffiliationJson"),
+            200,
+        )),
+    ]
+}
