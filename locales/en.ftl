@@ -592,3 +592,4 @@ mail-affiliation-body = Thank you for applying to affiliate { $organisation } to
 mail-affiliation-new-subject = New application to affiliate: { $arg }
 mail-renewal-subject = Time to renew: { $arg }
 mail-renewal-body = The affiliation of { $organisation } is due for renewal on { $date }. The yearly fee is { $fee }. Thank you for standing with Ukrainian workers.
+err-unknown-appeal = There is no appeal with this id or slug.

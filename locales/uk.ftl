@@ -598,3 +598,4 @@ mail-affiliation-body = Дякуємо за заявку на приєднанн
 mail-affiliation-new-subject = Нова заявка на приєднання: { $arg }
 mail-renewal-subject = Час поновити: { $arg }
 mail-renewal-body = Афіліація { $organisation } підлягає поновленню { $date }. Річний внесок — { $fee }. Дякуємо, що підтримуєте українських працівників.
+err-unknown-appeal = Немає збору з таким номером чи адресою.

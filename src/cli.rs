@@ -51,9 +51,10 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Import unions, branches or people from a CSV file (all or nothing).
+    /// Import unions, branches or people from a CSV file (all or nothing),
+    /// or donations (in batches; run it again to resume).
     Import {
-        /// unions, branches or people
+        /// unions, branches, people or donations
         kind: String,
         file: PathBuf,
         #[command(flatten)]
@@ -64,10 +65,13 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Export unions, branches or people as CSV.
+    /// Export unions, branches, people or donations as CSV.
     Export {
-        /// unions, branches or people
+        /// unions, branches, people or donations
         kind: String,
+        /// Donations: only this appeal's (its id or slug).
+        #[arg(long)]
+        appeal: Option<String>,
         /// Write here instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -272,6 +276,29 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { kind, file, db } if kind == "donations" => {
+            let db = open(&db).await?;
+            let input = std::fs::File::open(&file)
+                .map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+            let size = input.metadata().ok().map(|m| m.len());
+            let report = crate::appeals::csv::import(&db, input, size, true)
+                .await
+                .map_err(|e| chain(&e))?;
+            println!(
+                "imported {} donations; {} already recorded (same appeal and reference)",
+                report.inserted, report.skipped
+            );
+            if report.errors.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            eprintln!(
+                "stopped at a batch with errors; fix these rows and run the import again to go on:"
+            );
+            for e in &report.errors {
+                eprintln!("  line {}, {}: {}", e.line, e.field, e.message);
+            }
+            Ok(ExitCode::FAILURE)
+        }
         Command::Import { kind, file, db } => {
             let kind = Kind::parse(&kind)
                 .ok_or_else(|| format!("cannot import {kind:?}: use unions, branches or people"))?;
@@ -316,8 +343,38 @@ async fn run(command: Command) -> Result<ExitCode, String> {
         Command::Export {
             kind,
             output,
+            appeal,
+            db,
+            ..
+        } if kind == "donations" => {
+            let db = open(&db).await?;
+            let appeal = match appeal {
+                None => None,
+                Some(a) => Some(
+                    crate::appeals::store::find_appeal(&db, &a)
+                        .await
+                        .map_err(|e| chain(&e))?
+                        .ok_or_else(|| format!("no appeal {a:?}"))?,
+                ),
+            };
+            let count = match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                    crate::appeals::csv::export(&db, appeal, std::io::BufWriter::new(file)).await
+                }
+                None => crate::appeals::csv::export(&db, appeal, std::io::stdout().lock()).await,
+            }
+            .map_err(|e| chain(&e))?;
+            eprintln!("exported {count} donations");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            kind,
+            output,
             include_at_risk,
             db,
+            ..
         } => {
             let kind = Kind::parse(&kind)
                 .ok_or_else(|| format!("cannot export {kind:?}: use unions, branches or people"))?;

@@ -142,11 +142,17 @@ pub async fn record(
         }
         Err(e) if e.is_unique_violation() => {
             drop(tx);
-            let (key, hash) = key.ok_or(AppError::Internal(Box::new(e)))?;
             let mut conn = db.conn().await?;
-            let (id, first_hash) = store::by_key(&mut conn, appeal, key)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let first = match key {
+                Some((key, hash)) => store::by_key(&mut conn, appeal, key)
+                    .await?
+                    .map(|f| (f, hash)),
+                None => None,
+            };
+            // Not the key, so the reference: that money is already recorded.
+            let Some(((id, first_hash), hash)) = first else {
+                return Err(AppError::unique_as_field(e, "reference"));
+            };
             if first_hash != hash {
                 return Err(AppError::conflict(
                     "idempotency_key_reused",

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod csv;
 pub mod model;
 pub mod pages;
 pub mod store;

@@ -404,3 +404,14 @@ pub async fn giving_branches(conn: &mut Conn, appeal: AppealId) -> Result<i64, D
     .await?;
     Ok(row.try_get("n")?)
 }
+
+/// An appeal by its id or its slug.
+pub async fn find_appeal(db: &Db, id_or_slug: &str) -> Result<Option<AppealId>, DbError> {
+    let id: i64 = id_or_slug.trim().parse().unwrap_or(0);
+    let row = sqlx::query("SELECT id FROM appeals WHERE id = $1 OR slug = $2")
+        .bind(id)
+        .bind(id_or_slug.trim().to_lowercase())
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?.map(AppealId))
+}

@@ -476,6 +476,16 @@ CREATE TABLE affiliations (
 CREATE INDEX affiliations_status ON affiliations (status, renewal_on);
 "#,
     },
+    Migration {
+        version: 7,
+        name: "donation_references",
+        sql: r#"
+-- A donation's reference (a bank or payment reference) names one payment:
+-- recorded once per appeal, so that importing a statement twice, or
+-- resuming an import, adds nothing twice. Donations without one are exempt.
+CREATE UNIQUE INDEX donations_reference ON donations (appeal_id, reference) WHERE reference <> '';
+"#,
+    },
 ];
 
 pub(super) async fn run(db: &Db) -> Result<(), DbError> {

@@ -492,3 +492,156 @@ db_test!(
             .is_empty());
     }
 );
+
+/// A treasurer's file: `rows` received gifts with references `REF-0..`, one
+/// in hryvnias every tenth row; `bad_line` (if any) has an amount no one
+/// can read.
+fn donations_csv(rows: usize, bad_line: Option<u64>) -> (String, i64, i64) {
+    let mut csv = String::from("\u{feff}appeal,amount,currency,status,received_on,branch_id,donor_name,reference,notes\r\n");
+    let (mut gbp, mut uah) = (0, 0);
+    for i in 0..rows {
+        let line = i as u64 + 2;
+        let (amount, currency) = if i % 10 == 0 {
+            (125_050, "UAH")
+        } else {
+            (2_500 + i as i64 % 7, "GBP")
+        };
+        if currency == "UAH" {
+            uah += amount;
+        } else {
+            gbp += amount;
+        }
+        let text = if Some(line) == bad_line {
+            "lots".to_owned()
+        } else {
+            format!("{}.{:02}", amount / 100, amount % 100)
+        };
+        csv.push_str(&format!("donetsk-rescue-workers,{text},{currency},received,2026-01-05,,\"Donor, {i}\",REF-{i},\r\n"));
+    }
+    (csv, gbp, uah)
+}
+
+db_test!(
+    a_treasurers_file_imports_once_in_batches_and_resumes,
+    |app| {
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let appeal = open_appeal(&coordinator).await;
+        let dir = tempfile::tempdir().unwrap();
+
+        // A bad row in the second batch: the first batch is in, nothing after it.
+        let (broken, _, _) = donations_csv(25_003, Some(15_000));
+        let report = solidarnist::appeals::csv::import(&app.db, broken.as_bytes(), None, false)
+            .await
+            .unwrap();
+        assert_eq!(report.inserted, 10_000);
+        assert_eq!(
+            (report.errors[0].line, report.errors[0].field.as_str()),
+            (15_000, "amount")
+        );
+
+        // Fixed and run again (here through the command), it resumes.
+        let (csv, gbp, uah) = donations_csv(25_003, None);
+        let path = dir.path().join("statement.csv");
+        std::fs::write(&path, &csv).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_solidarnist"))
+            .env("SOLIDARNIST_DATABASE_URL", &app.database_url)
+            .args(["import", "donations"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("imported 15003 donations; 10000 already recorded"),
+            "{stdout}"
+        );
+
+        let (_, read) = coordinator
+            .get_json(&format!("/api/v1/appeals/{appeal}"))
+            .await;
+        let totals = read["totals"].as_array().unwrap();
+        let of = |c: &str| {
+            totals.iter().find(|t| t["currency"] == c).unwrap()["received_minor"]
+                .as_i64()
+                .unwrap()
+        };
+        assert_eq!((of("GBP"), of("UAH")), (gbp, uah));
+        assert!(solidarnist::appeals::store::check_totals(&app.db)
+            .await
+            .unwrap()
+            .is_empty());
+
+        // The same file again adds nothing.
+        let again = solidarnist::appeals::csv::import(&app.db, csv.as_bytes(), None, false)
+            .await
+            .unwrap();
+        assert_eq!((again.inserted, again.skipped), (0, 25_003));
+
+        // The export is the ledger, in the import's columns; it imports back as nothing new.
+        let mut out = Vec::new();
+        let count = solidarnist::appeals::csv::export(&app.db, None, &mut out)
+            .await
+            .unwrap();
+        assert_eq!(count, 25_003);
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                "donetsk-rescue-workers,1250.50,UAH,received,2026-01-05,,\"Donor, 0\",REF-0,"
+            ),
+            "{}",
+            &text[..300]
+        );
+        let back = solidarnist::appeals::csv::import(&app.db, text.as_bytes(), None, false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (back.inserted, back.skipped, back.errors.len()),
+            (0, 25_003, 0)
+        );
+
+        // Each bad row is named; an unknown appeal and a missing reference too.
+        let bad = "appeal,amount,currency,reference\r\nno-such-appeal,5,GBP,R1\r\ndonetsk-rescue-workers,5,XYZ,R2\r\ndonetsk-rescue-workers,5,GBP,\r\n";
+        let report = solidarnist::appeals::csv::import(&app.db, bad.as_bytes(), None, false)
+            .await
+            .unwrap();
+        let named: Vec<(u64, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert!(
+            named.contains(&(2, "appeal"))
+                && named.contains(&(3, "amount"))
+                && named.contains(&(4, "reference")),
+            "{named:?}"
+        );
+        let missing =
+            solidarnist::appeals::csv::import(&app.db, "appeal,amount\r\n".as_bytes(), None, false)
+                .await;
+        assert!(matches!(
+            missing,
+            Err(solidarnist::appeals::csv::ImportError::MissingColumn(
+                "currency"
+            ))
+        ));
+
+        // A reference already recorded is refused through the API as well.
+        let (status, body) = coordinator
+            .json(
+                Method::POST,
+                &format!("/api/v1/appeals/{appeal}/donations"),
+                json!({"amount": {"amount_minor": 500, "currency": "GBP"}, "reference": "REF-7"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["error"]["fields"]["reference"].is_string()
+                || body["error"]["fields"].to_string().contains("reference"),
+            "{body}"
+        );
+    }
+);

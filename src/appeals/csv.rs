@@ -1,0 +1,385 @@
+//! Donations in and out as CSV: the treasurer's bank statement or payment
+//! platform export comes in, the ledger goes out.
+//!
+//! The import streams a file of any size. Rows are validated with the same
+//! rules as the forms and written in batches, each batch one transaction
+//! with its totals; a row whose reference the appeal already has is skipped,
+//! so an import that stopped half-way (a bad row, a killed process) is
+//! resumed by running it again.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sqlx::Row;
+
+use super::model::*;
+use super::store;
+use crate::db::{Db, DbError};
+use crate::directory::model::Loose;
+use crate::i18n::{Lang, Tr};
+use crate::money::Currency;
+use crate::web::error::FieldErrors;
+
+/// The columns of an import (`appeal`, `amount`, `currency` and `reference`
+/// are required) and of an export.
+pub const HEADERS: &[&str] = &[
+    "appeal",
+    "amount",
+    "currency",
+    "status",
+    "received_on",
+    "branch_id",
+    "donor_name",
+    "reference",
+    "notes",
+];
+const REQUIRED: &[&str] = &["appeal", "amount", "currency", "reference"];
+
+/// Rows per transaction, and per `INSERT` statement within it (thirteen
+/// values a row stays well under both engines' limit on parameters).
+const BATCH: usize = 10_000;
+const PER_STATEMENT: usize = 500;
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The line in the file, counting the header as line 1.
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub inserted: u64,
+    /// Rows whose reference the appeal already had.
+    pub skipped: u64,
+    /// Rows of the batch that failed; nothing of that batch or after it was
+    /// written.
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is not valid CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("the file has no column {0:?}")]
+    MissingColumn(&'static str),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ImportError::Db(e.into())
+    }
+}
+
+struct Parsed {
+    appeal: AppealId,
+    fields: DonationFields,
+}
+
+/// Imports donations; `progress` shows a bar on standard error (the CLI).
+pub async fn import(
+    db: &Db,
+    input: impl Read,
+    size: Option<u64>,
+    progress: bool,
+) -> Result<Report, ImportError> {
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    // A UTF-8 byte-order mark, as spreadsheets write, is not part of a header.
+    if input.fill_buf()?.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        input.consume(3);
+    }
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(::csv::Trim::Fields)
+        .from_reader(input);
+    let columns: HashMap<String, usize> = reader
+        .headers()?
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_lowercase(), i))
+        .collect();
+    if let Some(missing) = REQUIRED.iter().find(|c| !columns.contains_key(**c)) {
+        return Err(ImportError::MissingColumn(missing));
+    }
+    let col = |name: &str| columns.get(name).copied();
+    let (
+        c_appeal,
+        c_amount,
+        c_currency,
+        c_status,
+        c_received,
+        c_branch,
+        c_donor,
+        c_reference,
+        c_notes,
+    ) = (
+        col("appeal"),
+        col("amount"),
+        col("currency"),
+        col("status"),
+        col("received_on"),
+        col("branch_id"),
+        col("donor_name"),
+        col("reference"),
+        col("notes"),
+    );
+
+    // Appeals by id and by slug, and the branches that exist.
+    let mut appeals: HashMap<String, AppealId> = HashMap::new();
+    for r in sqlx::query("SELECT id, slug FROM appeals")
+        .fetch_all(db.pool())
+        .await?
+    {
+        let id: i64 = r.try_get("id")?;
+        appeals.insert(id.to_string(), AppealId(id));
+        appeals.insert(r.try_get::<String, _>("slug")?.to_lowercase(), AppealId(id));
+    }
+    let mut branches = std::collections::HashSet::new();
+    for r in sqlx::query("SELECT id FROM branches")
+        .fetch_all(db.pool())
+        .await?
+    {
+        branches.insert(r.try_get::<i64, _>("id")?);
+    }
+
+    let bar = if progress {
+        ProgressBar::new(size.unwrap_or(0))
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("donations [{bar:40}] {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let tr = Tr::new(Lang::En);
+    let today = crate::affiliations::actions::today();
+    let mut report = Report::default();
+    let mut batch: Vec<Parsed> = Vec::with_capacity(BATCH);
+    let mut record = ::csv::StringRecord::new();
+    let mut line = 1u64;
+    // Rows read into this batch, good or bad: a batch with a bad row is
+    // still read to its end, so that every bad row in it is named.
+    let mut in_batch = 0usize;
+    loop {
+        let more = reader.read_record(&mut record)?;
+        if more {
+            line += 1;
+            in_batch += 1;
+            let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("");
+            let mut errors = FieldErrors::new();
+            let appeal = appeals.get(&get(c_appeal).to_lowercase()).copied();
+            if appeal.is_none() {
+                errors.add("appeal", "err-unknown-appeal");
+            }
+            let reference = get(c_reference);
+            if reference.is_empty() {
+                errors.add("reference", "err-required");
+            }
+            let input = DonationInput {
+                amount: None,
+                amount_text: Some(get(c_amount).to_owned()),
+                currency: Some(get(c_currency).to_owned()),
+                branch_id: Some(Loose::Text(get(c_branch).to_owned())),
+                donor_name: Some(get(c_donor).to_owned()),
+                status: Some(match get(c_status) {
+                    "" => "received".to_owned(),
+                    s => s.to_lowercase(),
+                }),
+                received_on: Some(get(c_received).to_owned()),
+                reference: Some(reference.to_owned()),
+                notes: Some(get(c_notes).to_owned()),
+            };
+            let fields = input.parse(today, &mut errors);
+            if let Some(f) = &fields {
+                if f.branch_id.is_some_and(|b| !branches.contains(&b.0)) {
+                    errors.add("branch_id", "err-unknown-branch");
+                }
+            }
+            match (errors.is_empty(), appeal, fields) {
+                (true, Some(appeal), Some(fields)) => batch.push(Parsed { appeal, fields }),
+                _ => {
+                    for (field, message) in errors.render(&tr) {
+                        report.errors.push(RowError {
+                            line,
+                            field,
+                            message,
+                        });
+                    }
+                }
+            }
+        }
+        if in_batch >= BATCH || !more {
+            in_batch = 0;
+            if !report.errors.is_empty() {
+                // This batch stays out; earlier ones are in and a re-run skips them.
+                bar.finish_and_clear();
+                return Ok(report);
+            }
+            let (inserted, skipped) = write_batch(db, &batch).await?;
+            report.inserted += inserted;
+            report.skipped += skipped;
+            batch.clear();
+            bar.set_position(reader.position().byte());
+        }
+        if !more {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+/// Writes one batch and its totals in one transaction; rows whose reference
+/// is already recorded are left out by the unique index, and only the rows
+/// that went in count towards the totals.
+async fn write_batch(db: &Db, rows: &[Parsed]) -> Result<(u64, u64), ImportError> {
+    if rows.is_empty() {
+        return Ok((0, 0));
+    }
+    let now = crate::db::now();
+    let mut tx = db.write().await?;
+    let mut totals: HashMap<(AppealId, Currency), TotalsDelta> = HashMap::new();
+    let mut inserted = 0u64;
+    for chunk in rows.chunks(PER_STATEMENT) {
+        let mut sql = String::with_capacity(chunk.len() * 64 + 256);
+        sql.push_str(
+            "INSERT INTO donations (appeal_id, amount_minor, currency, branch_id, donor_name, status, received_on,
+                 reference, notes, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 9;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${n}, ${n})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                n = chunk.len() * 9 + 1
+            ));
+        }
+        sql.push_str(" ON CONFLICT DO NOTHING RETURNING appeal_id, currency, status, amount_minor");
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            let f = &r.fields;
+            q = q
+                .bind(r.appeal.0)
+                .bind(f.amount.amount_minor)
+                .bind(f.amount.currency.code())
+                .bind(f.branch_id.map(|b| b.0))
+                .bind(f.donor_name.as_str())
+                .bind(f.status.code())
+                .bind(f.received_on.map(|d| d.to_string()))
+                .bind(f.reference.as_str())
+                .bind(f.notes.as_str());
+        }
+        q = q.bind(now);
+        for row in q.fetch_all(&mut *tx).await? {
+            let appeal = AppealId(row.try_get("appeal_id")?);
+            let code: String = row.try_get("currency")?;
+            let status: String = row.try_get("status")?;
+            let amount: i64 = row.try_get("amount_minor")?;
+            let (Some(currency), Some(status)) =
+                (Currency::parse(&code), DonationStatus::parse(&status))
+            else {
+                continue;
+            };
+            let d = delta(None, status, amount);
+            let t = totals.entry((appeal, currency)).or_default();
+            t.pledged_minor += d.pledged_minor;
+            t.received_minor += d.received_minor;
+            t.count += d.count;
+            inserted += 1;
+        }
+    }
+    for ((appeal, currency), d) in totals {
+        store::apply_delta(&mut tx, appeal, currency, d).await?;
+    }
+    tx.commit().await?;
+    Ok((inserted, rows.len() as u64 - inserted))
+}
+
+/// A cell a spreadsheet would run as a formula is written as text.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Writes every donation (of one appeal, when given), oldest first, in the
+/// import's columns, so that an export imports back as itself.
+pub async fn export(
+    db: &Db,
+    appeal: Option<AppealId>,
+    output: impl Write,
+) -> Result<u64, ImportError> {
+    let mut output = output;
+    output.write_all(&[0xEF, 0xBB, 0xBF])?;
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(output);
+    writer.write_record(HEADERS)?;
+    let mut after = 0i64;
+    let mut count = 0u64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT d.id, a.slug, d.amount_minor, d.currency, d.status, d.received_on, d.branch_id, d.donor_name,
+                    d.reference, d.notes
+             FROM donations d JOIN appeals a ON a.id = d.appeal_id
+             WHERE d.id > $1 AND ($2 = 0 OR d.appeal_id = $2)
+             ORDER BY d.id LIMIT 5000",
+        )
+        .bind(after)
+        .bind(appeal.map_or(0, |a| a.0))
+        .fetch_all(db.pool())
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get("id")?;
+        for r in &rows {
+            let code: String = r.try_get("currency")?;
+            let amount = Currency::parse(&code)
+                .map(|currency| {
+                    crate::money::Money {
+                        amount_minor: r.try_get("amount_minor").unwrap_or(0),
+                        currency,
+                    }
+                    .major_text()
+                    .replace(',', "")
+                })
+                .unwrap_or_default();
+            writer.write_record([
+                r.try_get::<String, _>("slug")?,
+                amount,
+                code,
+                r.try_get::<String, _>("status")?,
+                r.try_get::<Option<String>, _>("received_on")?
+                    .unwrap_or_default(),
+                r.try_get::<Option<i64>, _>("branch_id")?
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+                cell(&r.try_get::<String, _>("donor_name")?),
+                cell(&r.try_get::<String, _>("reference")?),
+                cell(&r.try_get::<String, _>("notes")?),
+            ])?;
+            count += 1;
+        }
+    }
+    writer.flush()?;
+    Ok(count)
+}
