@@ -120,6 +120,11 @@ impl AppealPage {
         }
     }
 
+    /// The description, written in Markdown, as safe HTML.
+    fn description_html(&self) -> String {
+        crate::markdown::render(self.description())
+    }
+
     fn currencies(&self) -> Vec<&'static str> {
         Currency::all().map(Currency::code).collect()
     }

@@ -645,3 +645,29 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    appeal_descriptions_are_markdown_that_cannot_run_script,
+    |app| {
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let (status, appeal) = coordinator
+        .json(
+            Method::POST,
+            "/api/v1/appeals",
+            json!({"slug": "generators", "title": "Generators", "beneficiary": "A branch (demo)",
+                   "target": {"amount_minor": 100_000, "currency": "GBP"}, "status": "open",
+                   "description": "They need **generators**.\n\n<script>alert(1)</script>\n\n[more](javascript:alert(2))"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{appeal}");
+        let (_, html) = app
+            .client()
+            .get_text(&format!("/appeals/{}", appeal["id"]))
+            .await;
+        assert!(html.contains("<strong>generators</strong>"));
+        assert!(
+            !html.contains("<script>alert(1)") && !html.contains("javascript:alert(2)\""),
+            "{html}"
+        );
+    }
+);
