@@ -593,3 +593,5 @@ mail-affiliation-new-subject = New application to affiliate: { $arg }
 mail-renewal-subject = Time to renew: { $arg }
 mail-renewal-body = The affiliation of { $organisation } is due for renewal on { $date }. The yearly fee is { $fee }. Thank you for standing with Ukrainian workers.
 err-unknown-appeal = There is no appeal with this id or slug.
+appeal-qr-label = QR code of the donation page
+appeal-qr-caption = Scan to give from your phone — or show it on a slide at your branch meeting.

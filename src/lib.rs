@@ -41,6 +41,7 @@ pub mod markdown;
 pub mod money;
 pub mod openapi;
 pub mod outbox;
+pub mod qr;
 pub mod speakers;
 pub mod twinning;
 pub mod web;

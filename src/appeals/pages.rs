@@ -120,6 +120,12 @@ impl AppealPage {
         }
     }
 
+    /// A QR code of the donation page, for slides and printed leaflets.
+    fn donate_qr(&self) -> String {
+        crate::qr::svg(&self.appeal.donate_url, &self.ctx.tr.t("appeal-qr-label"))
+            .unwrap_or_default()
+    }
+
     /// The description, written in Markdown, as safe HTML.
     fn description_html(&self) -> String {
         crate::markdown::render(self.description())

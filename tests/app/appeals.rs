@@ -656,6 +656,7 @@ db_test!(
             "/api/v1/appeals",
             json!({"slug": "generators", "title": "Generators", "beneficiary": "A branch (demo)",
                    "target": {"amount_minor": 100_000, "currency": "GBP"}, "status": "open",
+                   "donate_url": "https://donate.example/generators",
                    "description": "They need **generators**.\n\n<script>alert(1)</script>\n\n[more](javascript:alert(2))"}),
         )
         .await;
@@ -665,6 +666,10 @@ db_test!(
             .get_text(&format!("/appeals/{}", appeal["id"]))
             .await;
         assert!(html.contains("<strong>generators</strong>"));
+        assert!(
+            html.contains(r#"<svg role="img" aria-label="QR code of the donation page""#),
+            "a QR code of the donation page"
+        );
         assert!(
             !html.contains("<script>alert(1)") && !html.contains("javascript:alert(2)\""),
             "{html}"
