@@ -15,7 +15,7 @@ use sqlx::Row;
 
 use super::model::*;
 use super::store;
-use crate::db::{Db, DbError};
+use crate::db::Db;
 use crate::directory::model::Loose;
 use crate::i18n::{Lang, Tr};
 use crate::money::Currency;
@@ -44,41 +44,7 @@ const REQUIRED: &[&str] = &["appeal", "amount", "currency", "reference"];
 const BATCH: usize = 10_000;
 const PER_STATEMENT: usize = 32;
 
-#[derive(Debug, PartialEq, Eq)]
-pub struct RowError {
-    /// The line in the file, counting the header as line 1.
-    pub line: u64,
-    pub field: String,
-    pub message: String,
-}
-
-#[derive(Debug, Default)]
-pub struct Report {
-    pub inserted: u64,
-    /// Rows whose reference the appeal already had.
-    pub skipped: u64,
-    /// Rows of the batch that failed; nothing of that batch or after it was
-    /// written.
-    pub errors: Vec<RowError>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("the file is not valid CSV: {0}")]
-    Csv(#[from] ::csv::Error),
-    #[error("the file has no column {0:?}")]
-    MissingColumn(&'static str),
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-}
-
-impl From<sqlx::Error> for ImportError {
-    fn from(e: sqlx::Error) -> Self {
-        ImportError::Db(e.into())
-    }
-}
+pub use crate::directory::csv::{ImportError, Report, RowError};
 
 struct Parsed {
     appeal: AppealId,

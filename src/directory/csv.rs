@@ -76,6 +76,8 @@ pub struct RowError {
     pub message: String,
 }
 
+/// What an import did: rows written, rows already present (skipped), and
+/// the rows that were wrong (nothing of their batch was written).
 #[derive(Debug, Default)]
 pub struct Report {
     pub inserted: u64,
@@ -93,6 +95,12 @@ pub enum ImportError {
     Db(#[from] DbError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ImportError::Db(e.into())
+    }
 }
 
 /// Reads a CSV file, skipping a UTF-8 byte-order mark if there is one.
