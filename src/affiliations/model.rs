@@ -8,6 +8,7 @@ use crate::db::typed_id;
 use crate::directory::model::{vocabulary, Loose};
 use crate::money::Money;
 use crate::web::error::FieldErrors;
+use crate::web::fields::line;
 
 typed_id!(
     /// An application or affiliation.
@@ -104,24 +105,6 @@ pub struct ApplicationInput {
     pub contact_email: Option<String>,
 }
 
-fn line(
-    value: &Option<String>,
-    field: &str,
-    max: usize,
-    required: bool,
-    errors: &mut FieldErrors,
-) -> String {
-    let t = value.as_deref().unwrap_or("").trim().to_owned();
-    if t.is_empty() && required {
-        errors.add(field, "err-required");
-    } else if t.chars().count() > max {
-        errors.add_with(field, "err-too-long", max);
-    } else if t.chars().any(char::is_control) {
-        errors.add(field, "err-control-chars");
-    }
-    t
-}
-
 impl ApplicationInput {
     pub fn parse(&self, errors: &mut FieldErrors) -> Option<ApplicationFields> {
         let kind = match self.kind.as_deref().map(str::trim) {
@@ -134,8 +117,22 @@ impl ApplicationInput {
                 None
             }),
         };
-        let organisation = line(&self.organisation, "organisation", 200, true, errors);
-        let union_name = line(&self.union_name, "union_name", 200, true, errors);
+        let organisation = line(
+            self.organisation.as_deref(),
+            None,
+            "organisation",
+            200,
+            true,
+            errors,
+        );
+        let union_name = line(
+            self.union_name.as_deref(),
+            None,
+            "union_name",
+            200,
+            true,
+            errors,
+        );
         let members = match self.members.as_ref().map(Loose::as_text) {
             None => {
                 errors.add("members", "err-required");
@@ -153,7 +150,14 @@ impl ApplicationInput {
                 }
             },
         };
-        let contact_name = line(&self.contact_name, "contact_name", 200, true, errors);
+        let contact_name = line(
+            self.contact_name.as_deref(),
+            None,
+            "contact_name",
+            200,
+            true,
+            errors,
+        );
         let contact_email =
             crate::auth::normalise_email(self.contact_email.as_deref().unwrap_or(""));
         if contact_email.is_empty() {

@@ -9,6 +9,7 @@ use crate::db::typed_id;
 use crate::directory::model::{vocabulary, Loose};
 use crate::money::{Currency, Money};
 use crate::web::error::FieldErrors;
+use crate::web::fields::line;
 
 typed_id!(
     /// An aid appeal.
@@ -151,25 +152,6 @@ pub fn valid_slug(slug: &str) -> bool {
         && !slug.ends_with('-')
         && !slug.contains("--")
         && !RESERVED_SLUGS.contains(&slug)
-}
-
-fn line(
-    value: Option<&str>,
-    current: Option<&str>,
-    field: &str,
-    max: usize,
-    required: bool,
-    errors: &mut FieldErrors,
-) -> String {
-    let t = value.or(current).unwrap_or("").trim().to_owned();
-    if t.is_empty() && required {
-        errors.add(field, "err-required");
-    } else if t.chars().count() > max {
-        errors.add_with(field, "err-too-long", max);
-    } else if t.chars().any(char::is_control) {
-        errors.add(field, "err-control-chars");
-    }
-    t
 }
 
 fn text(

@@ -5,6 +5,7 @@
 pub mod context;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod routes;
 pub mod throttle;
 
