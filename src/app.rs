@@ -117,11 +117,12 @@ impl App {
             name: format!("{}-{}", bound, crate::auth::random_hex(4)),
             base_url: base_url.to_string(),
         };
-        let state = AppState {
+        let state = AppState::new(crate::web::Shared {
+            pages: Arc::new(crate::web::cache::PageCache::new(db.changes())),
             db,
             config: Arc::new(config),
             base_url,
-        };
+        });
         Ok(App {
             listener,
             state,
@@ -189,7 +190,10 @@ pub fn router(state: AppState) -> Router {
                     config.max_concurrent_requests,
                 )),
         )
-        .layer(middleware::from_fn(web::security_headers))
+        .layer(middleware::from_fn_with_state(
+            config.clone(),
+            web::security_headers,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
 

@@ -6,16 +6,17 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::actions::{self, Full};
 use super::model::*;
 use super::store;
-use crate::auth::{Action, Scope};
+use crate::auth::{Action, Principal, Scope};
 use crate::directory::model::{Branch, Loose};
 use crate::directory::store as directory;
 use crate::money::{Currency, Money};
+use crate::web::cache::{CSRF_SLOT, KEY_SLOT};
 use crate::web::error::{AppError, FieldErrors};
 use crate::web::extract::{Form, Id, Paging};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
@@ -146,11 +147,43 @@ impl AppealPage {
 
 async fn appeal_page(
     app: &AppState,
-    ctx: Ctx,
+    mut ctx: Ctx,
     id: AppealId,
     errors: FieldErrors,
     pledged: bool,
 ) -> Result<Response, AppError> {
+    // What an anonymous visitor sees is the same for all of them but for
+    // their CSRF token and the forms' keys: render it once and keep it.
+    let shared = matches!(ctx.principal, Principal::Anonymous)
+        && errors.is_empty()
+        && !pledged
+        && ctx.here == format!("/appeals/{}", id.0);
+    if !shared {
+        let form_key = crate::auth::form_key();
+        return Ok(render_appeal(app, ctx, id, errors, pledged, form_key)
+            .await?
+            .into_response());
+    }
+    let cache = &app.pages;
+    if let Some(kept) = cache.get(&ctx.here, ctx.lang) {
+        return Ok(kept.fill(&ctx.csrf));
+    }
+    let generation = cache.current();
+    let csrf = std::mem::replace(&mut ctx.csrf, CSRF_SLOT.to_owned());
+    let (path, lang) = (ctx.here.clone(), ctx.lang);
+    let (_, html) = render_appeal(app, ctx, id, errors, pledged, KEY_SLOT.to_owned()).await?;
+    let kept = cache.keep(&path, lang, generation, &html.0);
+    Ok(kept.fill(&csrf))
+}
+
+async fn render_appeal(
+    app: &AppState,
+    ctx: Ctx,
+    id: AppealId,
+    errors: FieldErrors,
+    pledged: bool,
+    form_key: String,
+) -> Result<(StatusCode, Html<String>), AppError> {
     let full = actions::get_appeal(&app.db, &ctx.principal, id).await?;
     let mut conn = app.db.conn().await?;
     let branches_gave = store::giving_branches(&mut conn, id).await?;
@@ -201,22 +234,19 @@ async fn appeal_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let form_key = crate::auth::random_hex(16);
-    page_with_status(
-        status,
-        AppealPage {
-            ctx,
-            appeal: full.appeal,
-            progress,
-            branches_gave,
-            own,
-            donations,
-            may_manage,
-            form_key,
-            errors,
-            pledged,
-        },
-    )
+    let page = AppealPage {
+        ctx,
+        appeal: full.appeal,
+        progress,
+        branches_gave,
+        own,
+        donations,
+        may_manage,
+        form_key,
+        errors,
+        pledged,
+    };
+    Ok((status, Html(page.render()?)))
 }
 
 #[derive(Deserialize, Default)]

@@ -103,6 +103,7 @@ pub async fn update_appeal(
     .bind(version)
     .execute(db.pool())
     .await?;
+    db.note_change();
     Ok(done.rows_affected() > 0)
 }
 

@@ -36,18 +36,26 @@ pub fn random_hex(bytes: usize) -> String {
     hex(&buf)
 }
 
+/// A one-time key for a form (128 bits, as hex): unguessable, from the
+/// thread's cryptographically secure generator (seeded by the operating
+/// system), so that a page served to a crowd costs no system call per form.
+pub fn form_key() -> String {
+    let mut buf = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut buf);
+    hex(&buf)
+}
+
 pub fn sha256_hex(input: &str) -> String {
     hex(&Sha256::digest(input.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes
         .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect()
 }
 
 /// Compares two secrets in time that does not depend on where they differ.

@@ -15,6 +15,7 @@ mod migrations;
 pub mod sql;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -95,12 +96,16 @@ pub struct Db {
     /// queue here first. PostgreSQL needs no such queue: its row locks do it,
     /// across instances too.
     sqlite_writer: Arc<Mutex<()>>,
+    /// Counts committed writes in this process, so that pages kept in memory
+    /// (`web::cache`) know when they are out of date.
+    changes: Arc<AtomicU64>,
 }
 
 /// A write transaction; on SQLite it also holds this process's writer slot.
 pub struct WriteTx<'a> {
     pub tx: Transaction<'static, Any>,
     _writer: Option<MutexGuard<'a, ()>>,
+    changes: &'a AtomicU64,
 }
 
 impl std::ops::Deref for WriteTx<'_> {
@@ -119,6 +124,7 @@ impl std::ops::DerefMut for WriteTx<'_> {
 impl WriteTx<'_> {
     pub async fn commit(self) -> Result<(), DbError> {
         self.tx.commit().await?;
+        self.changes.fetch_add(1, Ordering::AcqRel);
         Ok(())
     }
 }
@@ -163,7 +169,18 @@ impl Db {
             pool,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
+            changes: Arc::default(),
         })
+    }
+
+    /// The counter of committed writes in this process.
+    pub fn changes(&self) -> Arc<AtomicU64> {
+        self.changes.clone()
+    }
+
+    /// Records a write made outside [`Db::write`] (a single statement on the pool).
+    pub fn note_change(&self) {
+        self.changes.fetch_add(1, Ordering::AcqRel);
     }
 
     pub fn backend(&self) -> Backend {
@@ -195,6 +212,7 @@ impl Db {
         Ok(WriteTx {
             tx,
             _writer: writer,
+            changes: &self.changes,
         })
     }
 

@@ -27,10 +27,6 @@ pub const LANG_COOKIE: &str = "__Host-solidarnist-lang";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Whether the client reached us over TLS (directly or through a trusted proxy).
-#[derive(Clone, Copy)]
-pub struct OverTls(pub bool);
-
 /// Who is asking, and how to talk to them.
 #[derive(Clone, Debug)]
 pub struct Ctx {
@@ -183,7 +179,8 @@ fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
         .map(|c| c.0.ip())
 }
 
-fn over_tls(request: &Request, trust_proxy: bool) -> bool {
+/// Whether the client reached us over TLS, as a trusted proxy says.
+pub fn over_tls(request: &Request, trust_proxy: bool) -> bool {
     trust_proxy
         && request
             .headers()
@@ -199,8 +196,6 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let trust_proxy = state.config.trust_proxy_headers;
     let client_ip = client_ip(&request, trust_proxy);
-    let tls = over_tls(&request, trust_proxy);
-    request.extensions_mut().insert(OverTls(tls));
     let cookies = parse_cookies(request.headers());
     let mut set_cookies: Vec<HeaderValue> = Vec::new();
 

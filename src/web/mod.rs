@@ -2,6 +2,7 @@
 //! asking, in which language, with which CSRF token), the route table that
 //! ties each route to its permission, security headers and extractors.
 
+pub mod cache;
 pub mod context;
 pub mod error;
 pub mod extract;
@@ -22,15 +23,33 @@ pub use context::Ctx;
 pub use error::{AppError, FieldErrors};
 pub use routes::Route;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
+/// What every handler can reach (shared behind one `Arc`, so that handing it
+/// to each request's middleware costs one reference count).
+pub struct Shared {
     pub db: Db,
     /// Read-only after start.
     pub config: Arc<Config>,
     /// Where links in e-mails and feeds point: `public_url`, or the address
     /// the server is listening on.
     pub base_url: Arc<str>,
+    /// Public pages kept rendered for anonymous visitors.
+    pub pages: Arc<cache::PageCache>,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// Renders a page template.
@@ -60,13 +79,11 @@ pub fn safe_local_path(next: &str) -> Option<&str> {
 
 /// Headers every response carries, errors included.
 pub async fn security_headers(
+    axum::extract::State(config): axum::extract::State<Arc<Config>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let over_tls = request
-        .extensions()
-        .get::<context::OverTls>()
-        .is_some_and(|t| t.0);
+    let over_tls = context::over_tls(&request, config.trust_proxy_headers);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(

@@ -478,6 +478,22 @@ db_test!(
             )
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        // Visitors share one kept rendering of the page, yet it shows the
+        // pledge at once and each visitor's forms carry their own keys.
+        let (_, first) = app.client().get_text(&format!("/appeals/{appeal}")).await;
+        let (_, second) = app.client().get_text(&format!("/appeals/{appeal}")).await;
+        assert!(first.contains("20.00 UAH"), "the new pledge is counted");
+        let keys = |html: &str| -> Vec<String> {
+            html.split("name=\"idempotency_key\" value=\"")
+                .skip(1)
+                .map(|s| s.split('"').next().unwrap().to_owned())
+                .collect()
+        };
+        assert!(!keys(&first).is_empty());
+        assert!(keys(&first)
+            .iter()
+            .all(|k| k.len() == 32 && !keys(&second).contains(k)));
+        assert!(!first.contains("@@solidarnist"), "no slot left unfilled");
         let (_, read) = coordinator_api
             .get_json(&format!("/api/v1/appeals/{appeal}"))
             .await;
