@@ -619,6 +619,37 @@ db_test!(
             (0, 25_003, 0)
         );
 
+        // A reference twice in one file goes in once, and free text arrives
+        // exactly as written, quotes, backslashes and Cyrillic included.
+        let twice = "appeal,amount,currency,status,donor_name,reference,notes\r\n\
+            donetsk-rescue-workers,7,GBP,pledged,\"O'Neil \"\"Jo\"\" \\ Петренко\",DUP-1,a\\b\r\n\
+            donetsk-rescue-workers,7,GBP,pledged,Other,DUP-1,\r\n";
+        let report = solidarnist::appeals::csv::import(&app.db, twice.as_bytes(), None, false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (report.inserted, report.skipped),
+            (1, 1),
+            "{:?}",
+            report.errors
+        );
+        let row = sqlx::query("SELECT donor_name, notes FROM donations WHERE reference = 'DUP-1'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        use sqlx::Row;
+        assert_eq!(
+            (
+                row.get::<String, _>("donor_name"),
+                row.get::<String, _>("notes")
+            ),
+            ("O'Neil \"Jo\" \\ Петренко".to_owned(), "a\\b".to_owned())
+        );
+        assert!(solidarnist::appeals::store::check_totals(&app.db)
+            .await
+            .unwrap()
+            .is_empty());
+
         // Each bad row is named; an unknown appeal and a missing reference too.
         let bad = "appeal,amount,currency,reference\r\nno-such-appeal,5,GBP,R1\r\ndonetsk-rescue-workers,5,XYZ,R2\r\ndonetsk-rescue-workers,5,GBP,\r\n";
         let report = solidarnist::appeals::csv::import(&app.db, bad.as_bytes(), None, false)
