@@ -88,6 +88,16 @@ pub async fn apply_form(
     Query(q): Query<AppliedQuery>,
 ) -> Result<Response, AppError> {
     let bands = store::fee_bands(&app.db).await?;
+    // The address says which fee was quoted; anyone can write an address, so
+    // only a fee from the table is repeated back, anything else reads "to be
+    // confirmed".
+    let applied = q.applied.map(|quoted| {
+        bands
+            .iter()
+            .map(|b| b.fee.display())
+            .find(|fee| *fee == quoted)
+            .unwrap_or_else(|| "tbc".to_owned())
+    });
     page(ApplyPage {
         ctx,
         bands,
@@ -96,7 +106,7 @@ pub async fn apply_form(
             ..Default::default()
         },
         errors: FieldErrors::new(),
-        applied: q.applied,
+        applied,
     })
 }
 

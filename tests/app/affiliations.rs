@@ -30,6 +30,12 @@ db_test!(an_application_goes_active_is_listed_and_reminded, |app| {
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let (_, thanks) = visitor.get_text(&location).await;
     assert!(thanks.contains("100.00 GBP"), "the quoted fee: {location}");
+    // An address written by hand cannot put words or made-up fees on the page.
+    let (_, forged) = visitor
+        .get_text("/affiliate?applied=Pay%20cash%20to%20Bob%201.00%20GBP")
+        .await;
+    assert!(!forged.contains("will be"), "no fee quoted from the address");
+    assert!(forged.contains("We will tell you the fee."));
 
     let ack = app
         .outbox()
