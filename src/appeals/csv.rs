@@ -15,7 +15,7 @@ use sqlx::Row;
 
 use super::model::*;
 use super::store;
-use crate::db::{Backend, Db};
+use crate::db::Db;
 use crate::directory::model::Loose;
 use crate::i18n::{Lang, Tr};
 use crate::money::Currency;
@@ -46,27 +46,18 @@ const PER_STATEMENT: usize = 2_000;
 /// of the parameters in a statement (at 500 rows, two thirds of an import's
 /// time went there). `WHERE true` lets SQLite tell the upsert clause from a
 /// join. A row whose (appeal, reference) is already recorded is left out.
-const INSERT_SQLITE: &str = "INSERT INTO donations (appeal_id, amount_minor, currency, branch_id,
+const INSERT: &str = "INSERT INTO donations (appeal_id, amount_minor, currency, branch_id,
         donor_name, status, received_on, reference, notes, created_at, updated_at)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-        value ->> 6, value ->> 7, value ->> 8, $2, $2
-    FROM json_each($1) WHERE true
-    ON CONFLICT DO NOTHING";
-const INSERT_POSTGRES: &str = "INSERT INTO donations (appeal_id, amount_minor, currency, branch_id,
-        donor_name, status, received_on, reference, notes, created_at, updated_at)
-    SELECT (v ->> 0)::BIGINT, (v ->> 1)::BIGINT, v ->> 2, (v ->> 3)::BIGINT, v ->> 4, v ->> 5,
-        v ->> 6, v ->> 7, v ->> 8, $2, $2
-    FROM json_array_elements($1::JSON) AS v
+    SELECT CAST(j.value ->> 0 AS BIGINT), CAST(j.value ->> 1 AS BIGINT), j.value ->> 2,
+        CAST(j.value ->> 3 AS BIGINT), j.value ->> 4, j.value ->> 5, j.value ->> 6,
+        j.value ->> 7, j.value ->> 8, $2, $2
+    FROM {json_rows} WHERE true
     ON CONFLICT DO NOTHING";
 
 /// Which of a batch's (appeal, reference) pairs are already recorded.
-const RECORDED_SQLITE: &str = "SELECT d.appeal_id, d.reference FROM json_each($1) AS j
-    JOIN donations d ON d.appeal_id = j.value ->> 0 AND d.reference = j.value ->> 1
-        AND d.reference <> ''";
-const RECORDED_POSTGRES: &str =
-    "SELECT d.appeal_id, d.reference FROM json_array_elements($1::JSON) AS v
-    JOIN donations d ON d.appeal_id = (v ->> 0)::BIGINT AND d.reference = v ->> 1
-        AND d.reference <> ''";
+const RECORDED: &str = "SELECT d.appeal_id, d.reference FROM {json_rows}
+    JOIN donations d ON d.appeal_id = CAST(j.value ->> 0 AS BIGINT)
+        AND d.reference = j.value ->> 1 AND d.reference <> ''";
 
 pub use crate::directory::csv::{ImportError, Report, RowError};
 
@@ -265,11 +256,7 @@ async fn try_batch(
             .iter()
             .map(|r| (r.appeal.0, r.fields.reference.as_str()))
             .collect();
-        let sql = match db.backend() {
-            Backend::Sqlite => RECORDED_SQLITE,
-            Backend::Postgres => RECORDED_POSTGRES,
-        };
-        sqlx::query(sql)
+        sqlx::query(&db.with_json_rows(RECORDED))
             .bind(json_array(&keys)?)
             .fetch_all(&mut *tx)
             .await?
@@ -288,10 +275,7 @@ async fn try_batch(
         })
         .collect();
 
-    let sql = match db.backend() {
-        Backend::Sqlite => INSERT_SQLITE,
-        Backend::Postgres => INSERT_POSTGRES,
-    };
+    let sql = db.with_json_rows(INSERT);
     let mut inserted = 0u64;
     for chunk in fresh.chunks(PER_STATEMENT) {
         let values: Vec<_> = chunk
@@ -311,7 +295,7 @@ async fn try_batch(
                 )
             })
             .collect();
-        let done = sqlx::query(sql)
+        let done = sqlx::query(&sql)
             .bind(json_array(&values)?)
             .bind(now)
             .execute(&mut *tx)

@@ -187,6 +187,20 @@ impl Db {
         self.backend
     }
 
+    /// A query written once for both engines, with `{json_rows}` standing for
+    /// "the rows of the JSON array bound as `$1`", as a table `j` whose column
+    /// `value` is each element (SQLite's `json_each`, PostgreSQL's
+    /// `json_array_elements`). Elements are read with `j.value ->> N`.
+    pub fn with_json_rows(&self, sql: &str) -> String {
+        sql.replace(
+            "{json_rows}",
+            match self.backend {
+                Backend::Sqlite => "json_each($1) AS j",
+                Backend::Postgres => "json_array_elements($1::JSON) AS j(value)",
+            },
+        )
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
