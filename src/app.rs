@@ -70,6 +70,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::twinning::routes());
     routes.extend(crate::appeals::routes());
     routes.extend(crate::affiliations::routes());
+    routes.extend(crate::links::routes());
     routes.extend(crate::outbox::pages::routes());
     routes
 }
@@ -117,7 +118,13 @@ impl App {
             name: format!("{}-{}", bound, crate::auth::random_hex(4)),
             base_url: base_url.to_string(),
         };
+        let links = Arc::new(
+            crate::links::Redirects::load(&db)
+                .await
+                .map_err(StartError::from)?,
+        );
         let state = AppState::new(crate::web::Shared {
+            links,
             pages: Arc::new(crate::web::cache::PageCache::new(db.changes())),
             db,
             config: Arc::new(config),
@@ -152,14 +159,24 @@ impl App {
     ) -> std::io::Result<()> {
         let router = router(self.state.clone());
         let worker = tokio::spawn(self.worker.run());
+        let links = self.state.links.clone();
+        let clicks = tokio::spawn(links.clone().run(
+            self.state.db.clone(),
+            self.state.config.click_flush_interval,
+        ));
         let result = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await;
-        // What is queued and unsent stays in the table for the next start.
+        // What is queued and unsent stays in the table for the next start;
+        // clicks counted since the last flush are written now.
         worker.abort();
+        clicks.abort();
+        if let Err(e) = links.flush(&self.state.db).await {
+            tracing::error!(error = %e, "could not write the last short-link clicks");
+        }
         self.state.db.close().await;
         result
     }
@@ -167,6 +184,7 @@ impl App {
 
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
+    let state_links = state.links.clone();
     routes::build(all_routes())
         .fallback(|| async { AppError::NotFound })
         .layer(CatchPanicLayer::new())
@@ -195,6 +213,10 @@ pub fn router(state: AppState) -> Router {
             web::security_headers,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::from_fn_with_state(
+            state_links,
+            crate::links::fast_redirect,
+        ))
 }
 
 /// The span of a request names its method and path, never its query string,

@@ -126,6 +126,10 @@ struct ServeArgs {
         default_value_t = 512
     )]
     max_concurrent_requests: usize,
+    /// Milliseconds between writes of short-link click counts (and looks for
+    /// links changed by other instances); a crash loses at most this much.
+    #[arg(long, env = "SOLIDARNIST_CLICK_FLUSH_MS", default_value_t = 1000)]
+    click_flush_ms: u64,
     /// Seconds before a request is cut off.
     #[arg(long, env = "SOLIDARNIST_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
@@ -496,6 +500,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         mail_dir: args.mail_dir,
         mail_from: args.mail_from,
         outbox_interval: Duration::from_secs(5),
+        click_flush_interval: Duration::from_millis(args.click_flush_ms.clamp(10, 60_000)),
     };
     let app = App::build(config).await.map_err(|e| chain(&e))?;
     let addr = app.local_addr();

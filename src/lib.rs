@@ -37,6 +37,7 @@ pub mod demo;
 pub mod directory;
 pub mod home;
 pub mod i18n;
+pub mod links;
 pub mod markdown;
 pub mod money;
 pub mod openapi;

@@ -42,6 +42,12 @@ fn components() -> Map<String, Value> {
     schema_of::<crate::appeals::api::DonationBody>(&mut schemas);
     schema_of::<crate::affiliations::api::AffiliationJson>(&mut schemas);
     schema_of::<crate::affiliations::api::AffiliationBody>(&mut schemas);
+    schema_of::<crate::links::api::LinkJson>(&mut schemas);
+    schema_of::<crate::links::api::LinkBody>(&mut schemas);
+    schema_of::<crate::links::api::CopyBodyDoc>(&mut schemas);
+    schema_of::<crate::links::api::LinkStatsJson>(&mut schemas);
+    schema_of::<crate::links::api::DayJson>(&mut schemas);
+    schema_of::<crate::links::api::CopyStatsJson>(&mut schemas);
     let mut map: Map<String, Value> = schemas
         .into_iter()
         .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))

@@ -115,6 +115,11 @@ pub enum Action {
     /// Read applications to affiliate, activate and lapse affiliations,
     /// and set the fee table.
     ManageAffiliations,
+    /// Create and edit short links, and see every link's clicks.
+    ManageLinks,
+    /// See short links, make a branch's copy of one and see its clicks:
+    /// coordinators any branch, officers their own.
+    BranchLinks,
 }
 
 /// How far a role's permission for an action reaches.
@@ -166,6 +171,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (ManageAppeals | ConfirmReceipts, _) => No,
         (ManageAffiliations, Role::Admin | Role::Coordinator) => All,
         (ManageAffiliations, _) => No,
+        (ManageLinks, Role::Admin | Role::Coordinator) => All,
+        (ManageLinks, _) => No,
+        (BranchLinks, Role::Admin | Role::Coordinator) => All,
+        (BranchLinks, Role::BranchOfficer) => OwnBranches,
+        (BranchLinks, Role::Speaker) => No,
         (RecordDonations, Role::Admin | Role::Coordinator) => All,
         (RecordDonations, Role::BranchOfficer) => OwnBranches,
         (RecordDonations, Role::Speaker) => No,

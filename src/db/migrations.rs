@@ -486,6 +486,45 @@ CREATE INDEX affiliations_status ON affiliations (status, renewal_on);
 CREATE UNIQUE INDEX donations_reference ON donations (appeal_id, reference) WHERE reference <> '';
 "#,
     },
+    Migration {
+        version: 8,
+        name: "links",
+        sql: r#"
+-- Short links /s/{slug}. A branch's copy of a link has the original as its
+-- parent and credits that branch; a branch has at most one copy of a link.
+CREATE TABLE links (
+    id {pk},
+    slug TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    appeal_id BIGINT REFERENCES appeals (id),
+    parent_id BIGINT REFERENCES links (id),
+    branch_id BIGINT REFERENCES branches (id),
+    expires_at BIGINT,
+    created_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX links_slug ON links (slug);
+CREATE UNIQUE INDEX links_branch_copy ON links (parent_id, branch_id);
+CREATE INDEX links_appeal ON links (appeal_id);
+-- Clicks per link and day (UTC): nothing about who clicked.
+CREATE TABLE link_clicks (
+    link_id BIGINT NOT NULL REFERENCES links (id),
+    day TEXT NOT NULL,
+    clicks BIGINT NOT NULL,
+    PRIMARY KEY (link_id, day)
+);
+-- Bumped with every change to what instances keep in memory, so that each
+-- instance sees another's change on its next look.
+CREATE TABLE cache_versions (
+    name TEXT PRIMARY KEY,
+    version BIGINT NOT NULL
+);
+INSERT INTO cache_versions (name, version) VALUES ('links', 1);
+"#,
+    },
 ];
 
 pub(super) async fn run(db: &Db) -> Result<(), DbError> {

@@ -225,7 +225,7 @@ impl Loose {
     }
 
     /// `None` for an empty value (an empty form field or select).
-    fn int(&self) -> Option<Result<i64, ()>> {
+    pub fn int(&self) -> Option<Result<i64, ()>> {
         match self {
             Loose::Int(i) => Some(Ok(*i)),
             Loose::Text(t) if t.trim().is_empty() => None,

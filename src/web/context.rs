@@ -79,6 +79,14 @@ impl Ctx {
         self.may(Action::ManageAffiliations)
     }
 
+    pub fn may_manage_links(&self) -> bool {
+        self.may(Action::ManageLinks)
+    }
+
+    pub fn may_use_links(&self) -> bool {
+        self.may(Action::BranchLinks)
+    }
+
     pub fn may_propose_twinnings(&self) -> bool {
         self.may(Action::ProposeTwinnings)
     }

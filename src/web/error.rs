@@ -31,6 +31,13 @@ impl FieldErrors {
         FieldErrors::default()
     }
 
+    /// One problem with one field.
+    pub fn one(field: &str, key: &'static str) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.add(field, key);
+        errors
+    }
+
     /// Records the first error for a field; later ones for the same field wait
     /// until the first is fixed.
     pub fn add(&mut self, field: &str, key: &'static str) {
@@ -122,6 +129,9 @@ pub enum AppError {
     Overloaded,
     #[error("timed out")]
     Timeout,
+    /// Something that was here has ended (a short link past its date).
+    #[error("gone")]
+    Gone,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -140,6 +150,7 @@ impl AppError {
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            AppError::Gone => StatusCode::GONE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -159,6 +170,7 @@ impl AppError {
             AppError::RateLimited => "rate_limited",
             AppError::Overloaded => "overloaded",
             AppError::Timeout => "timeout",
+            AppError::Gone => "gone",
             AppError::Internal(_) => "internal",
         }
     }
@@ -178,6 +190,7 @@ impl AppError {
             AppError::RateLimited => tr.t("err-rate-limited"),
             AppError::Overloaded => tr.t("err-overloaded"),
             AppError::Timeout => tr.t("err-timeout"),
+            AppError::Gone => tr.t("err-gone"),
             AppError::Internal(_) => tr.t("err-internal"),
         }
     }

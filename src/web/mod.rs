@@ -34,6 +34,8 @@ pub struct Shared {
     pub base_url: Arc<str>,
     /// Public pages kept rendered for anonymous visitors.
     pub pages: Arc<cache::PageCache>,
+    /// Every short link, for the redirect, with clicks counted in memory.
+    pub links: Arc<crate::links::Redirects>,
 }
 
 #[derive(Clone)]

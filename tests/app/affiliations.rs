@@ -34,7 +34,10 @@ db_test!(an_application_goes_active_is_listed_and_reminded, |app| {
     let (_, forged) = visitor
         .get_text("/affiliate?applied=Pay%20cash%20to%20Bob%201.00%20GBP")
         .await;
-    assert!(!forged.contains("will be"), "no fee quoted from the address");
+    assert!(
+        !forged.contains("will be"),
+        "no fee quoted from the address"
+    );
     assert!(forged.contains("We will tell you the fee."));
 
     let ack = app

@@ -154,6 +154,42 @@ impl TestApp {
         })
     }
 
+    /// The address the app is served at, as short links print it.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server and starts a new one on the same database with a
+    /// changed configuration.
+    pub async fn restart_with(mut self, configure: impl Fn(&mut Config)) -> TestApp {
+        self.halt().await;
+        self.db.close().await;
+        let mut config = Config::for_database(self.database_url.clone());
+        configure(&mut config);
+        let (addr, db, shutdown, server) = start(config).await;
+        self.addr = addr;
+        self.db = db;
+        self.shutdown = Some(shutdown);
+        self.server = Some(server);
+        self
+    }
+
+    /// A second instance on the same database, as behind a load balancer.
+    pub async fn another_instance(&self) -> TestApp {
+        let (addr, db, shutdown, server) =
+            start(Config::for_database(self.database_url.clone())).await;
+        TestApp {
+            addr,
+            database_url: self.database_url.clone(),
+            db,
+            backend: self.backend,
+            shutdown: Some(shutdown),
+            server: Some(server),
+            _dir: None,
+            pg_database: None,
+        }
+    }
+
     /// Stops the server and starts a new one on the same database.
     pub async fn restart(mut self) -> TestApp {
         self.halt().await;
@@ -848,6 +884,23 @@ impl TestApp {
     }
 
     /// An application to affiliate, as a visitor would make it.
+    /// A short link to an outside page: its id and slug.
+    pub async fn short_link(&self) -> (i64, String) {
+        let input = solidarnist::links::model::LinkInput {
+            slug: Some(format!("leaflet-{}", solidarnist::auth::random_hex(4))),
+            target_url: Some("https://donate.example/donetsk".into()),
+            ..Default::default()
+        };
+        let link = solidarnist::links::actions::create(
+            &self.db,
+            &solidarnist::auth::Principal::Anonymous,
+            &input,
+        )
+        .await
+        .unwrap();
+        (link.id.0, link.slug)
+    }
+
     pub async fn affiliation(&self) -> i64 {
         let input = solidarnist::affiliations::model::ApplicationInput {
             kind: Some("branch".into()),

@@ -9,6 +9,7 @@ mod appeals;
 mod cli;
 mod csv_files;
 mod directory;
+mod links;
 mod matrix;
 mod platform;
 mod security;

@@ -201,6 +201,20 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/affiliations/{id}"), Staff),
         (("POST", "/api/v1/affiliations/{id}/activate"), Staff),
         (("POST", "/api/v1/affiliations/{id}/lapse"), Staff),
+        (("GET", "/s/{slug}"), Public),
+        (("GET", "/s/{slug}/qr.svg"), Public),
+        (("GET", "/s/{slug}/qr.png"), Public),
+        (("GET", "/links"), Officers),
+        (("POST", "/links"), Staff),
+        (("GET", "/links/{id}"), Officers),
+        (("POST", "/links/{id}"), Staff),
+        (("POST", "/links/{id}/copies"), Officers),
+        (("GET", "/api/v1/links"), Officers),
+        (("POST", "/api/v1/links"), Staff),
+        (("GET", "/api/v1/links/{id}"), Officers),
+        (("PATCH", "/api/v1/links/{id}"), Staff),
+        (("POST", "/api/v1/links/{id}/copies"), Officers),
+        (("GET", "/api/v1/links/{id}/stats"), Officers),
     ])
 }
 
@@ -347,7 +361,12 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
             let link = app.twinning(a, ua_branch).await;
             let need = app.need(ua_branch).await;
             let (appeal, donation) = app.appeal_with_pledge(a).await;
-            let id = if route.path.starts_with("/affiliations/fees/") {
+            let (short_link, slug) = app.short_link().await;
+            let id = if route.path.starts_with("/links/")
+                || route.path.starts_with("/api/v1/links/")
+            {
+                short_link
+            } else if route.path.starts_with("/affiliations/fees/") {
                 solidarnist::affiliations::store::fee_bands(&app.db)
                     .await
                     .unwrap()[0]
@@ -401,7 +420,10 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
             } else {
                 a.0
             };
-            let path = route.path.replace("{id}", &id.to_string());
+            let path = route
+                .path
+                .replace("{id}", &id.to_string())
+                .replace("{slug}", &slug);
             let is_api = path.starts_with("/api/");
             // Logging out ends the session, so it gets a session of its own.
             let throwaway;

@@ -1,0 +1,214 @@
+//! `/api/v1/links`: short links, branch copies and their clicks.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::actions;
+use super::model::*;
+use super::store;
+use crate::directory::api::ListJson;
+use crate::directory::model::Loose;
+use crate::directory::BranchId;
+use crate::web::error::{AppError, FieldErrors};
+use crate::web::extract::{ApiJson, Paging, Query};
+use crate::web::{AppState, Ctx};
+
+#[derive(Serialize, ToSchema)]
+pub struct LinkJson {
+    pub id: LinkId,
+    pub slug: String,
+    pub target_url: String,
+    /// The address to print: this instance's public address plus `/s/{slug}`.
+    pub short_url: String,
+    /// The branch a copy credits; absent on an original.
+    pub branch_id: Option<BranchId>,
+    /// The original of a branch's copy.
+    pub parent_id: Option<LinkId>,
+    pub title: String,
+    pub appeal_id: Option<crate::appeals::AppealId>,
+    /// The last day the link works (YYYY-MM-DD), if it ends.
+    pub expires_on: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DayJson {
+    /// YYYY-MM-DD (UTC).
+    pub date: String,
+    pub clicks: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CopyStatsJson {
+    pub slug: String,
+    pub branch_id: Option<BranchId>,
+    pub clicks_total: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LinkStatsJson {
+    pub slug: String,
+    /// This link's own clicks (not its branch copies').
+    pub clicks_total: i64,
+    pub daily: Vec<DayJson>,
+    /// The branch copies the caller may see.
+    pub branches: Vec<CopyStatsJson>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct LinkBody {
+    /// Lower-case letters, digits and hyphens; generated when absent.
+    slug: Option<String>,
+    /// An absolute http(s) address.
+    target_url: String,
+    title: Option<String>,
+    appeal_id: Option<i64>,
+    /// The last day the link works (YYYY-MM-DD); empty for never.
+    expires_on: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CopyBody {
+    branch_id: Option<Loose>,
+}
+
+/// The body of `POST /api/v1/links/{id}/copies`, as documented.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CopyBodyDoc {
+    /// The branch the copy credits.
+    branch_id: i64,
+}
+
+pub fn link_json(base_url: &str, l: Link) -> LinkJson {
+    LinkJson {
+        short_url: format!("{base_url}/s/{}", l.slug),
+        expires_on: l.expires_on().map(|d| d.to_string()),
+        id: l.id,
+        slug: l.slug,
+        target_url: l.target_url,
+        branch_id: l.branch_id,
+        parent_id: l.parent_id,
+        title: l.title,
+        appeal_id: l.appeal_id,
+        version: l.version,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
+    let own = actions::list_scope(&ctx.principal);
+    let (items, total) = store::list(&app.db, own.as_deref(), paging).await?;
+    Ok(Json(ListJson {
+        items: items
+            .into_iter()
+            .map(|l| link_json(&app.base_url, l))
+            .collect(),
+        page: paging.page,
+        per_page: paging.per_page,
+        total,
+    })
+    .into_response())
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<LinkInput>,
+) -> Result<Response, AppError> {
+    let link = actions::create(&app.db, &ctx.principal, &input).await?;
+    app.links.reload(&app.db).await?;
+    Ok((StatusCode::CREATED, Json(link_json(&app.base_url, link))).into_response())
+}
+
+pub async fn get(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<LinkJson>, AppError> {
+    let link = actions::find(&app.db, &ctx.principal, &id).await?;
+    Ok(Json(link_json(&app.base_url, link)))
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<LinkInput>,
+) -> Result<Json<LinkJson>, AppError> {
+    let link = actions::edit(&app.db, &id, &input).await?;
+    app.links.reload(&app.db).await?;
+    Ok(Json(link_json(&app.base_url, link)))
+}
+
+/// Reads a branch id from a form or a body, naming the field when it is wrong.
+pub fn branch_of(value: Option<&Loose>) -> Result<BranchId, AppError> {
+    match value.and_then(Loose::int) {
+        Some(Ok(id)) => Ok(BranchId(id)),
+        None => Err(AppError::Invalid(FieldErrors::one(
+            "branch_id",
+            "err-required",
+        ))),
+        Some(Err(())) => Err(AppError::Invalid(FieldErrors::one(
+            "branch_id",
+            "err-wrong-type",
+        ))),
+    }
+}
+
+pub async fn copy(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CopyBody>,
+) -> Result<Response, AppError> {
+    let branch = branch_of(body.branch_id.as_ref())?;
+    let (link, made) = actions::copy_for_branch(&app.db, &ctx.principal, &id, branch).await?;
+    app.links.reload(&app.db).await?;
+    let status = if made {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(link_json(&app.base_url, link))).into_response())
+}
+
+pub async fn stats(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<LinkStatsJson>, AppError> {
+    let s = actions::stats(&app.db, &ctx.principal, &id).await?;
+    Ok(Json(LinkStatsJson {
+        slug: s.link.slug,
+        clicks_total: s.total,
+        daily: s
+            .daily
+            .into_iter()
+            .map(|(date, clicks)| DayJson { date, clicks })
+            .collect(),
+        branches: s
+            .copies
+            .into_iter()
+            .map(|(c, total)| CopyStatsJson {
+                slug: c.slug,
+                branch_id: c.branch_id,
+                clicks_total: total,
+            })
+            .collect(),
+    }))
+}

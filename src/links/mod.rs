@@ -1,0 +1,119 @@
+//! Short links: `/s/{slug}` answered from memory with clicks counted per
+//! day, branch copies that credit the branch that handed a leaflet out, QR
+//! codes of every link, and the pages and API to manage them.
+
+pub mod actions;
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod redirect;
+pub mod store;
+
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+use std::sync::Arc;
+
+pub use model::LinkId;
+pub use redirect::Redirects;
+
+use crate::auth::Action::*;
+use crate::web::routes::ApiDoc;
+use crate::web::Route;
+
+/// In front of everything else: `GET /s/{slug}` for a live link is answered
+/// here, from memory, before any session, CSRF or page machinery runs. Every
+/// other request (and an unknown or ended slug) goes on to the full stack.
+pub async fn fast_redirect(
+    State(redirects): State<Arc<Redirects>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(slug) = request.uri().path().strip_prefix("/s/") {
+        if matches!(*request.method(), Method::GET | Method::HEAD) && !slug.contains('/') {
+            if let Some(target) = redirects.live(slug) {
+                return target.redirect();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+fn doc(
+    summary: &'static str,
+    request: Option<&'static str>,
+    response: Option<&'static str>,
+    status: u16,
+) -> ApiDoc {
+    ApiDoc {
+        summary,
+        tag: "links",
+        request,
+        response,
+        status,
+        query: &[],
+        list: false,
+    }
+}
+
+const LIST_QUERY: &[(&str, &str)] = &[
+    ("page", "Page number, from 1"),
+    ("per_page", "Items per page, 1–200 (default 25)"),
+];
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        // Public.
+        Route::get("/s/{slug}", ViewPublic, pages::follow),
+        Route::get("/s/{slug}/qr.svg", ViewPublic, pages::qr_svg),
+        Route::get("/s/{slug}/qr.png", ViewPublic, pages::qr_png),
+        // Pages.
+        Route::get("/links", BranchLinks, pages::list),
+        Route::post("/links", ManageLinks, pages::create),
+        Route::get("/links/{id}", BranchLinks, pages::show),
+        Route::post("/links/{id}", ManageLinks, pages::edit),
+        Route::post("/links/{id}/copies", BranchLinks, pages::copy),
+        // API.
+        Route::get("/api/v1/links", BranchLinks, api::list).doc(ApiDoc {
+            query: LIST_QUERY,
+            list: true,
+            ..doc(
+                "List short links, newest first (officers: originals and their branches' copies)",
+                None,
+                Some("LinkJson"),
+                200,
+            )
+        }),
+        Route::post("/api/v1/links", ManageLinks, api::create).doc(doc(
+            "Create a short link; 409 when the slug is taken",
+            Some("LinkBody"),
+            Some("LinkJson"),
+            201,
+        )),
+        Route::get("/api/v1/links/{id}", BranchLinks, api::get).doc(doc(
+            "Read a link by id or slug",
+            None,
+            Some("LinkJson"),
+            200,
+        )),
+        Route::patch("/api/v1/links/{id}", ManageLinks, api::edit).doc(doc(
+            "Edit a link's target, title, appeal or end date (its branch copies follow)",
+            Some("LinkBody"),
+            Some("LinkJson"),
+            200,
+        )),
+        Route::post("/api/v1/links/{id}/copies", BranchLinks, api::copy).doc(doc(
+            "Make a branch's own copy of a link (200 with the existing copy if made before)",
+            Some("CopyBodyDoc"),
+            Some("LinkJson"),
+            201,
+        )),
+        Route::get("/api/v1/links/{id}/stats", BranchLinks, api::stats).doc(doc(
+            "Clicks by day (UTC) of a link and of the branch copies the caller may see",
+            None,
+            Some("LinkStatsJson"),
+            200,
+        )),
+    ]
+}

@@ -1,0 +1,422 @@
+//! The links pages: the list with the form for a new link, a link's page
+//! with its QR code, clicks by day (table and chart) and branch copies, and
+//! the public side: the redirect when it is not answered from memory, the
+//! "this link has ended" page, and the QR code files.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::actions::{self, Stats};
+use super::api::branch_of;
+use super::model::*;
+use super::store;
+use crate::auth::{Action, Scope};
+use crate::directory::model::{Branch, Loose};
+use crate::directory::pages::Pager;
+use crate::directory::store as directory;
+use crate::qr::Drawing;
+use crate::web::error::{AppError, FieldErrors};
+use crate::web::extract::{Form, Paging, Query};
+use crate::web::{page_with_status, see_other, AppState, Ctx};
+
+fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
+    match e {
+        AppError::Invalid(errors) => Ok(errors),
+        AppError::Conflict { key, .. } => Ok(FieldErrors::one("form", key)),
+        other => Err(other),
+    }
+}
+
+/// The public redirect, for what the in-memory path did not answer: a link
+/// made moments ago by another instance, an ended link, or none at all.
+pub async fn follow(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = app.db.conn().await?;
+    let link = store::by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    if link.expired(crate::db::now()) {
+        return Err(AppError::Gone);
+    }
+    app.links.reload(&app.db).await?;
+    let target = app.links.live(&slug).ok_or(AppError::NotFound)?;
+    Ok(target.redirect())
+}
+
+#[derive(Deserialize, Default)]
+pub struct QrQuery {
+    size: Option<String>,
+    margin: Option<String>,
+}
+
+impl QrQuery {
+    fn drawing(&self) -> Result<Drawing, AppError> {
+        let number =
+            |value: &Option<String>, name: &str, default: u32, min: u32, max: u32| match value
+                .as_deref()
+                .map(str::trim)
+            {
+                None | Some("") => Ok(default),
+                Some(text) => text
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| {
+                        AppError::Malformed(format!(
+                            "{name} must be a whole number from {min} to {max}"
+                        ))
+                    }),
+            };
+        Ok(Drawing {
+            size: number(
+                &self.size,
+                "size",
+                Drawing::DEFAULT.size,
+                Drawing::MIN_SIZE,
+                Drawing::MAX_SIZE,
+            )?,
+            margin: number(
+                &self.margin,
+                "margin",
+                Drawing::DEFAULT.margin,
+                0,
+                Drawing::MAX_MARGIN,
+            )?,
+        })
+    }
+}
+
+async fn qr_target(app: &AppState, slug: &str) -> Result<String, AppError> {
+    let mut conn = app.db.conn().await?;
+    let link = store::by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(format!("{}/s/{}", app.base_url, link.slug))
+}
+
+fn image(content_type: &'static str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /s/{slug}/qr.svg`: the short address as a QR code, for print.
+pub async fn qr_svg(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<QrQuery>,
+) -> Result<Response, AppError> {
+    let drawing = q.drawing()?;
+    let url = qr_target(&app, &slug).await?;
+    let svg = crate::qr::svg_file(&url, drawing).ok_or(AppError::NotFound)?;
+    Ok(image("image/svg+xml", svg.into_bytes()))
+}
+
+/// `GET /s/{slug}/qr.png`: the same code as a PNG image.
+pub async fn qr_png(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<QrQuery>,
+) -> Result<Response, AppError> {
+    let drawing = q.drawing()?;
+    let url = qr_target(&app, &slug).await?;
+    let png = crate::qr::png(&url, drawing).ok_or(AppError::NotFound)?;
+    Ok(image("image/png", png))
+}
+
+#[derive(Template)]
+#[template(path = "links/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    base_url: String,
+    items: Vec<Link>,
+    pager: Pager,
+    form: LinkForm,
+    errors: FieldErrors,
+}
+
+impl ListPage {
+    fn ended(&self, l: &Link) -> bool {
+        l.expired(crate::db::now())
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct LinkForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    target_url: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    appeal_id: String,
+    #[serde(default)]
+    expires_on: String,
+    #[serde(default)]
+    version: String,
+}
+
+impl LinkForm {
+    fn input(&self) -> LinkInput {
+        LinkInput {
+            slug: Some(self.slug.clone()),
+            target_url: Some(self.target_url.clone()),
+            title: Some(self.title.clone()),
+            appeal_id: Some(Loose::Text(self.appeal_id.clone())),
+            expires_on: Some(self.expires_on.clone()),
+            version: (!self.version.is_empty()).then(|| Loose::Text(self.version.clone())),
+        }
+    }
+
+    fn from_link(l: &Link) -> LinkForm {
+        LinkForm {
+            slug: l.slug.clone(),
+            target_url: l.target_url.clone(),
+            title: l.title.clone(),
+            appeal_id: l.appeal_id.map(|a| a.0.to_string()).unwrap_or_default(),
+            expires_on: l.expires_on().map(|d| d.to_string()).unwrap_or_default(),
+            version: l.version.to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+async fn list_page(
+    app: &AppState,
+    ctx: Ctx,
+    page: Option<&str>,
+    form: LinkForm,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let paging = Paging::parse(page, None);
+    let own = actions::list_scope(&ctx.principal);
+    let (items, total) = store::list(&app.db, own.as_deref(), paging).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with_status(
+        status,
+        ListPage {
+            ctx,
+            base_url: app.base_url.to_string(),
+            items,
+            pager: Pager::new(paging, total, &[]),
+            form,
+            errors,
+        },
+    )
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    list_page(
+        &app,
+        ctx,
+        q.page.as_deref(),
+        LinkForm::default(),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, AppError> {
+    match actions::create(&app.db, &ctx.principal, &form.input()).await {
+        Ok(link) => {
+            app.links.reload(&app.db).await?;
+            Ok(see_other(&format!("/links/{}", link.id)))
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            list_page(&app, ctx, None, form, errors).await
+        }
+    }
+}
+
+/// One day's bar in the chart.
+pub struct Bar {
+    pub date: String,
+    pub clicks: i64,
+    pub x: usize,
+    pub height: i64,
+}
+
+#[derive(Template)]
+#[template(path = "links/show.html")]
+struct ShowPage {
+    ctx: Ctx,
+    short_url: String,
+    stats: Stats,
+    /// The last 30 days, oldest first, with the chart's geometry.
+    bars: Vec<Bar>,
+    /// Branches the caller may make a copy for.
+    branches: Vec<Branch>,
+    form: LinkForm,
+    errors: FieldErrors,
+}
+
+impl ShowPage {
+    fn may_edit(&self) -> bool {
+        self.ctx.may(Action::ManageLinks) && self.stats.link.parent_id.is_none()
+    }
+
+    fn sees_own_clicks(&self) -> bool {
+        self.stats.link.branch_id.is_some() || self.ctx.may(Action::ManageLinks)
+    }
+
+    fn chart_label(&self) -> String {
+        self.ctx.tr.t1(
+            "link-chart-label",
+            "arg",
+            self.bars.iter().map(|b| b.clicks).sum::<i64>(),
+        )
+    }
+
+    fn branch_name(&self, id: &Option<crate::directory::BranchId>) -> String {
+        id.and_then(|id| self.branches.iter().find(|b| b.id == id))
+            .map(|b| b.name.clone())
+            .or_else(|| id.map(|id| format!("#{}", id.0)))
+            .unwrap_or_default()
+    }
+}
+
+/// Thirty days of clicks, ending today (UTC), scaled to a chart 100 high.
+fn bars(daily: &[(String, i64)]) -> Vec<Bar> {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let days: Vec<(String, i64)> = (0..30)
+        .rev()
+        .filter_map(|back| today.checked_sub(jiff::Span::new().days(back)).ok())
+        .map(|d| {
+            let date = d.to_string();
+            let clicks = daily
+                .iter()
+                .find(|(day, _)| *day == date)
+                .map_or(0, |(_, n)| *n);
+            (date, clicks)
+        })
+        .collect();
+    let top = days.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    days.into_iter()
+        .enumerate()
+        .map(|(i, (date, clicks))| Bar {
+            date,
+            clicks,
+            x: i * 10,
+            height: clicks * 100 / top,
+        })
+        .collect()
+}
+
+async fn show_page(
+    app: &AppState,
+    ctx: Ctx,
+    id: &str,
+    form: Option<LinkForm>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let stats = actions::stats(&app.db, &ctx.principal, id).await?;
+    let branches = match ctx.principal.scope(Action::BranchLinks) {
+        Scope::Nothing => Vec::new(),
+        scope => directory::branches_by_scope(&app.db, &scope).await?,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with_status(
+        status,
+        ShowPage {
+            short_url: format!("{}/s/{}", app.base_url, stats.link.slug),
+            bars: bars(&stats.daily),
+            form: form.unwrap_or_else(|| LinkForm::from_link(&stats.link)),
+            ctx,
+            stats,
+            branches,
+            errors,
+        },
+    )
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    show_page(&app, ctx, &id, None, FieldErrors::new()).await
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, AppError> {
+    match actions::edit(&app.db, &id, &form.input()).await {
+        Ok(link) => {
+            app.links.reload(&app.db).await?;
+            Ok(see_other(&format!("/links/{}", link.id)))
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            show_page(&app, ctx, &id, Some(form), errors).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct CopyForm {
+    #[serde(default)]
+    branch_id: String,
+}
+
+pub async fn copy(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<CopyForm>,
+) -> Result<Response, AppError> {
+    let made = match branch_of(Some(&Loose::Text(form.branch_id.clone()))) {
+        Ok(branch) => actions::copy_for_branch(&app.db, &ctx.principal, &id, branch).await,
+        Err(e) => Err(e),
+    };
+    match made {
+        Ok((copy, _)) => {
+            app.links.reload(&app.db).await?;
+            Ok(see_other(&format!("/links/{}", copy.id)))
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            show_page(&app, ctx, &id, None, errors).await
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The links area's queries, written once for both engines.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::model::*;
+use crate::appeals::AppealId;
+use crate::auth::UserId;
+use crate::db::sql::{self, Value, Where};
+use crate::db::{self, Conn, Db, DbError};
+use crate::directory::BranchId;
+use crate::web::extract::Paging;
+
+const COLUMNS: &str =
+    "id, slug, target_url, title, appeal_id, parent_id, branch_id, expires_at, version, created_at";
+
+fn from_row(r: &AnyRow) -> Result<Link, sqlx::Error> {
+    Ok(Link {
+        id: LinkId(r.try_get("id")?),
+        slug: r.try_get("slug")?,
+        target_url: r.try_get("target_url")?,
+        title: r.try_get("title")?,
+        appeal_id: r.try_get::<Option<i64>, _>("appeal_id")?.map(AppealId),
+        parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(LinkId),
+        branch_id: r.try_get::<Option<i64>, _>("branch_id")?.map(BranchId),
+        expires_at: r.try_get("expires_at")?,
+        version: r.try_get("version")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// Tells every instance that the links changed; part of the change's transaction.
+async fn bump(conn: &mut Conn) -> Result<(), DbError> {
+    sqlx::query("UPDATE cache_versions SET version = version + 1 WHERE name = 'links'")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The version of the links as last changed by any instance.
+pub async fn version(db: &Db) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query("SELECT version FROM cache_versions WHERE name = 'links'")
+            .fetch_one(db.pool())
+            .await?
+            .try_get("version")?,
+    )
+}
+
+pub async fn insert(
+    conn: &mut Conn,
+    f: &LinkFields,
+    parent: Option<LinkId>,
+    branch: Option<BranchId>,
+    by: Option<UserId>,
+) -> Result<LinkId, DbError> {
+    let now = db::now();
+    let row = sqlx::query(
+        "INSERT INTO links (slug, target_url, title, appeal_id, parent_id, branch_id, expires_at,
+             created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(&f.slug)
+    .bind(&f.target_url)
+    .bind(&f.title)
+    .bind(f.appeal_id.map(|a| a.0))
+    .bind(parent.map(|p| p.0))
+    .bind(branch.map(|b| b.0))
+    .bind(f.expires_at)
+    .bind(by.map(|u| u.0))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    bump(conn).await?;
+    Ok(LinkId(row.try_get("id")?))
+}
+
+/// Edits a link if nobody edited it first; the branch copies follow its
+/// target and expiry.
+pub async fn update(
+    conn: &mut Conn,
+    id: LinkId,
+    f: &LinkFields,
+    version: i64,
+) -> Result<bool, DbError> {
+    let now = db::now();
+    let done = sqlx::query(
+        "UPDATE links SET target_url = $1, title = $2, appeal_id = $3, expires_at = $4,
+             version = version + 1, updated_at = $5
+         WHERE id = $6 AND version = $7",
+    )
+    .bind(&f.target_url)
+    .bind(&f.title)
+    .bind(f.appeal_id.map(|a| a.0))
+    .bind(f.expires_at)
+    .bind(now)
+    .bind(id.0)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE links SET target_url = $1, title = $2, appeal_id = $3, expires_at = $4,
+             version = version + 1, updated_at = $5
+         WHERE parent_id = $6",
+    )
+    .bind(&f.target_url)
+    .bind(&f.title)
+    .bind(f.appeal_id.map(|a| a.0))
+    .bind(f.expires_at)
+    .bind(now)
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    bump(conn).await?;
+    Ok(true)
+}
+
+pub async fn get(conn: &mut Conn, id: LinkId) -> Result<Option<Link>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM links WHERE id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+pub async fn by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Link>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM links WHERE slug = $1");
+    let row = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// A link by its id or its slug.
+pub async fn find(conn: &mut Conn, id_or_slug: &str) -> Result<Option<Link>, DbError> {
+    match id_or_slug.parse::<i64>() {
+        Ok(id) => get(conn, LinkId(id)).await,
+        Err(_) => by_slug(conn, id_or_slug).await,
+    }
+}
+
+/// Every link, for the redirect's memory.
+pub async fn all(db: &Db) -> Result<Vec<Link>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM links");
+    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
+/// Links newest first. `own`: only originals and the copies of these
+/// branches (a branch officer's view); `None`: everything.
+pub async fn list(
+    db: &Db,
+    own: Option<&[BranchId]>,
+    paging: Paging,
+) -> Result<(Vec<Link>, i64), DbError> {
+    let mut w = Where::new();
+    if let Some(own) = own {
+        let ids: Vec<i64> = own.iter().map(|b| b.0).collect();
+        let marks = vec!["?"; ids.len().max(1)].join(", ");
+        let values: Vec<Value> = if ids.is_empty() {
+            vec![Value::Int(0)]
+        } else {
+            ids.into_iter().map(Value::Int).collect()
+        };
+        w.and(
+            &format!("(parent_id IS NULL OR branch_id IN ({marks}))"),
+            values,
+        );
+    }
+    sql::paged(db, COLUMNS, " FROM links", &w, "id DESC", paging, from_row).await
+}
+
+/// The branch copies of a link, with each one's clicks so far.
+pub async fn copies(conn: &mut Conn, parent: LinkId) -> Result<Vec<(Link, i64)>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, (SELECT CAST(COALESCE(SUM(c.clicks), 0) AS BIGINT) FROM link_clicks c
+             WHERE c.link_id = links.id) AS total
+         FROM links WHERE parent_id = $1 ORDER BY id"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(parent.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((from_row(r)?, r.try_get("total")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// A link's clicks by day (UTC), oldest first.
+pub async fn daily(conn: &mut Conn, id: LinkId) -> Result<Vec<(String, i64)>, DbError> {
+    let rows = sqlx::query("SELECT day, clicks FROM link_clicks WHERE link_id = $1 ORDER BY day")
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("day")?, r.try_get("clicks")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// Adds counted clicks to their days, all in one transaction.
+pub async fn add_clicks(db: &Db, counts: &[(LinkId, String, i64)]) -> Result<(), DbError> {
+    let mut tx = db.write().await?;
+    for (link, day, n) in counts {
+        sqlx::query(
+            "INSERT INTO link_clicks (link_id, day, clicks) VALUES ($1, $2, $3)
+             ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_clicks.clicks + excluded.clicks",
+        )
+        .bind(link.0)
+        .bind(day)
+        .bind(n)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Total clicks of every link, for `solidarnist check`-style reports and tests.
+pub async fn total_clicks(db: &Db) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query("SELECT CAST(COALESCE(SUM(clicks), 0) AS BIGINT) AS n FROM link_clicks")
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?,
+    )
+}
