@@ -185,7 +185,7 @@ impl App {
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let state_links = state.links.clone();
-    routes::build(all_routes())
+    let app = routes::build(all_routes())
         .fallback(|| async { AppError::NotFound })
         .layer(CatchPanicLayer::new())
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
@@ -212,11 +212,8 @@ pub fn router(state: AppState) -> Router {
             config.clone(),
             web::security_headers,
         ))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(middleware::from_fn_with_state(
-            state_links,
-            crate::links::fast_redirect,
-        ))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span));
+    crate::links::in_front(state_links, app)
 }
 
 /// The span of a request names its method and path, never its query string,

@@ -9,11 +9,16 @@ pub mod pages;
 pub mod redirect;
 pub mod store;
 
-use axum::extract::{Request, State};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use std::sync::Arc;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{Extensions, Method};
+use axum::response::Response;
+use axum::routing::any;
+use axum::Router;
+use tower::ServiceExt;
 
 pub use model::LinkId;
 pub use redirect::Redirects;
@@ -22,22 +27,47 @@ use crate::auth::Action::*;
 use crate::web::routes::ApiDoc;
 use crate::web::Route;
 
-/// In front of everything else: `GET /s/{slug}` for a live link is answered
-/// here, from memory, before any session, CSRF or page machinery runs. Every
-/// other request (and an unknown or ended slug) goes on to the full stack.
-pub async fn fast_redirect(
-    State(redirects): State<Arc<Redirects>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if let Some(slug) = request.uri().path().strip_prefix("/s/") {
-        if matches!(*request.method(), Method::GET | Method::HEAD) && !slug.contains('/') {
-            if let Some(target) = redirects.live(slug) {
-                return target.redirect();
-            }
+/// Puts the redirect in front of `app`: `GET /s/{slug}` for a live link is
+/// answered from memory before any session, CSRF or page machinery runs (a
+/// burst of scans at a conference costs little more than the network).
+/// Everything else, and an unknown or ended slug, goes to `app`, whose own
+/// `/s/{slug}` route explains.
+pub fn in_front(redirects: Arc<Redirects>, app: Router) -> Router {
+    Router::new()
+        .route("/s/{slug}", any(fast_redirect))
+        .with_state(Front {
+            redirects,
+            app: app.clone(),
+        })
+        .fallback_service(app)
+}
+
+#[derive(Clone)]
+struct Front {
+    redirects: Arc<Redirects>,
+    app: Router,
+}
+
+async fn fast_redirect(State(front): State<Front>, request: Request) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let slug = request.uri().path().strip_prefix("/s/").unwrap_or("");
+        if let Some(target) = front.redirects.live(slug) {
+            return target.redirect();
         }
     }
-    next.run(request).await
+    // The app routes the request afresh: it gets the client's address and
+    // nothing of this router's own matching (its path parameters would add
+    // to the app's).
+    let (mut parts, body) = request.into_parts();
+    let client = parts.extensions.remove::<ConnectInfo<SocketAddr>>();
+    parts.extensions = Extensions::new();
+    if let Some(client) = client {
+        parts.extensions.insert(client);
+    }
+    match front.app.oneshot(Request::from_parts(parts, body)).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 fn doc(
