@@ -71,6 +71,7 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::appeals::routes());
     routes.extend(crate::affiliations::routes());
     routes.extend(crate::links::routes());
+    routes.extend(crate::statements::routes());
     routes.extend(crate::outbox::pages::routes());
     routes
 }

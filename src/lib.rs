@@ -44,5 +44,6 @@ pub mod openapi;
 pub mod outbox;
 pub mod qr;
 pub mod speakers;
+pub mod statements;
 pub mod twinning;
 pub mod web;

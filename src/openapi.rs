@@ -48,6 +48,8 @@ fn components() -> Map<String, Value> {
     schema_of::<crate::links::api::LinkStatsJson>(&mut schemas);
     schema_of::<crate::links::api::DayJson>(&mut schemas);
     schema_of::<crate::links::api::CopyStatsJson>(&mut schemas);
+    schema_of::<crate::statements::api::StatementJson>(&mut schemas);
+    schema_of::<crate::statements::api::StatementBody>(&mut schemas);
     let mut map: Map<String, Value> = schemas
         .into_iter()
         .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))

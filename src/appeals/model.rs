@@ -9,7 +9,7 @@ use crate::db::typed_id;
 use crate::directory::model::{vocabulary, Loose};
 use crate::money::{Currency, Money};
 use crate::web::error::FieldErrors;
-use crate::web::fields::line;
+use crate::web::fields::{date, line, long_text as text};
 
 typed_id!(
     /// An aid appeal.
@@ -152,37 +152,6 @@ pub fn valid_slug(slug: &str) -> bool {
         && !slug.ends_with('-')
         && !slug.contains("--")
         && !RESERVED_SLUGS.contains(&slug)
-}
-
-fn text(
-    value: Option<&str>,
-    current: Option<&str>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> String {
-    let t = value.or(current).unwrap_or("").trim().to_owned();
-    if t.chars().count() > 20_000 {
-        errors.add_with(field, "err-too-long", 20_000);
-    }
-    if t.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        errors.add(field, "err-control-chars");
-    }
-    t
-}
-
-fn date(
-    value: Option<&str>,
-    current: Option<&str>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> Option<jiff::civil::Date> {
-    let t = value.or(current).unwrap_or("").trim();
-    if t.is_empty() {
-        return None;
-    }
-    t.parse().map_err(|_| errors.add(field, "err-date")).ok()
 }
 
 /// Typed money: JSON `{"amount_minor", "currency"}`, or text and a currency.

@@ -120,6 +120,8 @@ pub enum Action {
     /// See short links, make a branch's copy of one and see its clicks:
     /// coordinators any branch, officers their own.
     BranchLinks,
+    /// Write and edit statements and news.
+    ManageStatements,
 }
 
 /// How far a role's permission for an action reaches.
@@ -176,6 +178,8 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (BranchLinks, Role::Admin | Role::Coordinator) => All,
         (BranchLinks, Role::BranchOfficer) => OwnBranches,
         (BranchLinks, Role::Speaker) => No,
+        (ManageStatements, Role::Admin | Role::Coordinator) => All,
+        (ManageStatements, _) => No,
         (RecordDonations, Role::Admin | Role::Coordinator) => All,
         (RecordDonations, Role::BranchOfficer) => OwnBranches,
         (RecordDonations, Role::Speaker) => No,

@@ -525,6 +525,33 @@ CREATE TABLE cache_versions (
 INSERT INTO cache_versions (name, version) VALUES ('links', 1);
 "#,
     },
+    Migration {
+        version: 9,
+        name: "statements",
+        sql: r#"
+-- Statements and news, in English and Ukrainian (Markdown). original_lang
+-- is the language it was written in; the other is a translation, checked or
+-- not as translation_reviewed says.
+CREATE TABLE statements (
+    id {pk},
+    slug TEXT NOT NULL,
+    title TEXT NOT NULL,
+    title_uk TEXT NOT NULL,
+    body TEXT NOT NULL,
+    body_uk TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    published_on TEXT NOT NULL,
+    original_lang TEXT NOT NULL,
+    translation_reviewed BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX statements_slug ON statements (slug);
+CREATE INDEX statements_published ON statements (published_on);
+"#,
+    },
 ];
 
 pub(super) async fn run(db: &Db) -> Result<(), DbError> {

@@ -83,6 +83,10 @@ impl Ctx {
         self.may(Action::ManageLinks)
     }
 
+    pub fn may_manage_statements(&self) -> bool {
+        self.may(Action::ManageStatements)
+    }
+
     pub fn may_use_links(&self) -> bool {
         self.may(Action::BranchLinks)
     }

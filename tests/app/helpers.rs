@@ -884,6 +884,23 @@ impl TestApp {
     }
 
     /// An application to affiliate, as a visitor would make it.
+    /// A statement in English with a Ukrainian translation: its id.
+    pub async fn statement(&self) -> i64 {
+        let input = solidarnist::statements::model::StatementInput {
+            title: Some(format!("Statement {}", solidarnist::auth::random_hex(4))),
+            body: Some("We stand with Ukrainian workers.".into()),
+            title_uk: Some("Заява".into()),
+            body_uk: Some("Ми з українськими працівниками.".into()),
+            source: Some("The campaign".into()),
+            ..Default::default()
+        };
+        solidarnist::statements::actions::create(&self.db, &input)
+            .await
+            .unwrap()
+            .id
+            .0
+    }
+
     /// A short link to an outside page: its id and slug.
     pub async fn short_link(&self) -> (i64, String) {
         let input = solidarnist::links::model::LinkInput {

@@ -14,4 +14,5 @@ mod matrix;
 mod platform;
 mod security;
 mod speakers;
+mod statements;
 mod twinning;

@@ -201,6 +201,17 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/affiliations/{id}"), Staff),
         (("POST", "/api/v1/affiliations/{id}/activate"), Staff),
         (("POST", "/api/v1/affiliations/{id}/lapse"), Staff),
+        (("GET", "/statements"), Public),
+        (("GET", "/statements/feed.atom"), Public),
+        (("GET", "/statements/new"), Staff),
+        (("POST", "/statements"), Staff),
+        (("GET", "/statements/{id}"), Public),
+        (("GET", "/statements/{id}/edit"), Staff),
+        (("POST", "/statements/{id}"), Staff),
+        (("GET", "/api/v1/statements"), Public),
+        (("POST", "/api/v1/statements"), Staff),
+        (("GET", "/api/v1/statements/{id}"), Public),
+        (("PATCH", "/api/v1/statements/{id}"), Staff),
         (("GET", "/s/{slug}"), Public),
         (("GET", "/s/{slug}/qr.svg"), Public),
         (("GET", "/s/{slug}/qr.png"), Public),
@@ -362,8 +373,11 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
             let need = app.need(ua_branch).await;
             let (appeal, donation) = app.appeal_with_pledge(a).await;
             let (short_link, slug) = app.short_link().await;
-            let id = if route.path.starts_with("/links/")
-                || route.path.starts_with("/api/v1/links/")
+            let id = if route.path.starts_with("/statements/")
+                || route.path.starts_with("/api/v1/statements/")
+            {
+                app.statement().await
+            } else if route.path.starts_with("/links/") || route.path.starts_with("/api/v1/links/")
             {
                 short_link
             } else if route.path.starts_with("/affiliations/fees/") {

@@ -1,0 +1,76 @@
+//! Statements and news in English and Ukrainian: public pages, an Atom feed,
+//! the coordinators' form and `/api/v1/statements`.
+
+pub mod actions;
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod store;
+
+pub use model::StatementId;
+
+use crate::auth::Action::*;
+use crate::web::routes::ApiDoc;
+use crate::web::Route;
+
+fn doc(
+    summary: &'static str,
+    request: Option<&'static str>,
+    response: Option<&'static str>,
+    status: u16,
+) -> ApiDoc {
+    ApiDoc {
+        summary,
+        tag: "statements",
+        request,
+        response,
+        status,
+        query: &[],
+        list: false,
+    }
+}
+
+const LIST_QUERY: &[(&str, &str)] = &[
+    ("page", "Page number, from 1"),
+    ("per_page", "Items per page, 1–200 (default 25)"),
+];
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::get("/statements", ViewPublic, pages::list),
+        Route::get("/statements/feed.atom", ViewPublic, pages::feed),
+        Route::get("/statements/new", ManageStatements, pages::new_form),
+        Route::post("/statements", ManageStatements, pages::create),
+        Route::get("/statements/{id}", ViewPublic, pages::show),
+        Route::get("/statements/{id}/edit", ManageStatements, pages::edit_form),
+        Route::post("/statements/{id}", ManageStatements, pages::edit),
+        Route::get("/api/v1/statements", ViewPublic, api::list).doc(ApiDoc {
+            query: LIST_QUERY,
+            list: true,
+            ..doc(
+                "List statements, newest first",
+                None,
+                Some("StatementJson"),
+                200,
+            )
+        }),
+        Route::post("/api/v1/statements", ManageStatements, api::create).doc(doc(
+            "Publish a statement; the original language needs a title and body",
+            Some("StatementBody"),
+            Some("StatementJson"),
+            201,
+        )),
+        Route::get("/api/v1/statements/{id}", ViewPublic, api::get).doc(doc(
+            "Read a statement by id or slug",
+            None,
+            Some("StatementJson"),
+            200,
+        )),
+        Route::patch("/api/v1/statements/{id}", ManageStatements, api::edit).doc(doc(
+            "Edit a statement (send `version` to refuse a stale edit)",
+            Some("StatementBody"),
+            Some("StatementJson"),
+            200,
+        )),
+    ]
+}
