@@ -47,7 +47,6 @@ action-motion-title = Pass a motion and affiliate
 action-motion-text = Pass a motion of solidarity at your branch, using a model motion if it helps, and affiliate your branch to the campaign.
 action-network-title = Join the network
 action-network-text = Join your union's Ukraine solidarity network to hear about speakers, appeals and delegations, and to take part.
-action-not-yet = Pages for the actions marked “coming soon” are still being built. Until they open, please contact the campaign directly.
 action-soon = Coming soon
 home-officers = Branch officers, coordinators and speakers:
 
@@ -665,3 +664,22 @@ field-source-url = Where it was first published (optional)
 field-published-on = Date
 hint-statement-slug = The end of its web address; made from the date and title when left empty.
 err-statement-slug-taken = Another statement already has this address.
+
+## Taking part: the guides
+take-part-what = What it means
+take-part-how = How to do it
+take-part-see-affiliates = The unions already affiliated
+take-part-see-statements = Statements from Ukrainian unions to quote
+take-part-see-appeals = The current aid appeals
+take-part-affiliate = Apply to affiliate your branch
+take-part-motion-soon = Model motions and the record of motions passed are coming to this site soon. You can already affiliate your branch.
+take-part-network-soon = Signing up to the network on this site is not open yet. Until it is, follow the statements and invite a speaker; branch officers can contact the campaign directly.
+take-part-national-lead = Your national union can do what no single branch can: build lasting links with its sister unions in Ukraine.
+take-part-national-what = Ask your union's national executive and international department to contact their Ukrainian counterparts, to support the campaign's aid appeals, and to affiliate nationally, as several unions already have.
+take-part-national-how = Pass a motion at your branch asking the union to act, send it to your region and national conference, and raise it with your national executive member. The statements of the Ukrainian federations are good material to quote.
+take-part-motion-lead = A motion of solidarity puts your branch on record, and affiliating makes it part of the campaign.
+take-part-motion-what = The motion says why your branch stands with Ukrainian workers and commits it to concrete steps: inviting a speaker, twinning, donating to the current appeal and pressing the national union.
+take-part-motion-how = Table the motion at your branch meeting, then apply to affiliate: the fee depends on your membership and is shown before you apply.
+take-part-network-lead = The network keeps members in touch with the campaign: speakers near them, appeals, delegations and statements.
+take-part-network-what = Members who join hear about what is happening and can take part; their details are kept safe and used only for the campaign, with their consent.
+take-part-network-how = Sign-up with consent and the tools to see or remove your data will open here.

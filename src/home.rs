@@ -12,6 +12,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/", Action::ViewPublic, home),
         Route::get("/static/style.css", Action::ViewPublic, stylesheet),
+        Route::get("/take-part/{action}", Action::ViewPublic, take_part),
     ]
 }
 
@@ -50,7 +51,7 @@ pub const ACTIONS: [CampaignAction; 6] = [
     CampaignAction {
         key: "national",
         number: 3,
-        href: None,
+        href: Some("/take-part/national"),
     },
     CampaignAction {
         key: "donate",
@@ -60,12 +61,12 @@ pub const ACTIONS: [CampaignAction; 6] = [
     CampaignAction {
         key: "motion",
         number: 5,
-        href: None,
+        href: Some("/take-part/motion"),
     },
     CampaignAction {
         key: "network",
         number: 6,
-        href: None,
+        href: Some("/take-part/network"),
     },
 ];
 
@@ -81,6 +82,34 @@ async fn home(ctx: Ctx) -> Result<Response, AppError> {
         ctx,
         actions: &ACTIONS,
     })
+}
+
+/// The actions that have no working page of their own yet, or whose page is
+/// a guide rather than a form: what to do, with links to what exists.
+const GUIDES: [&str; 3] = ["national", "motion", "network"];
+
+#[derive(Template)]
+#[template(path = "home/take_part.html")]
+struct TakePartPage {
+    ctx: Ctx,
+    action: &'static CampaignAction,
+}
+
+impl TakePartPage {
+    fn key(&self, part: &str) -> String {
+        format!("take-part-{}-{part}", self.action.key)
+    }
+}
+
+async fn take_part(
+    ctx: Ctx,
+    axum::extract::Path(key): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    let action = ACTIONS
+        .iter()
+        .find(|a| a.key == key && GUIDES.contains(&a.key))
+        .ok_or(AppError::NotFound)?;
+    page(TakePartPage { ctx, action })
 }
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -99,6 +128,19 @@ async fn stylesheet() -> impl axum::response::IntoResponse {
 mod tests {
     use super::*;
     use crate::i18n::{message_ids, Lang};
+
+    #[test]
+    fn every_guide_has_its_words_in_both_languages() {
+        for lang in Lang::ALL {
+            let ids = message_ids(lang);
+            for key in GUIDES {
+                for part in ["lead", "what", "how"] {
+                    let id = format!("take-part-{key}-{part}");
+                    assert!(ids.contains(&id), "{} {id}", lang.code());
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_action_has_its_words_in_both_languages() {

@@ -201,6 +201,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/affiliations/{id}"), Staff),
         (("POST", "/api/v1/affiliations/{id}/activate"), Staff),
         (("POST", "/api/v1/affiliations/{id}/lapse"), Staff),
+        (("GET", "/take-part/{action}"), Public),
         (("GET", "/statements"), Public),
         (("GET", "/statements/feed.atom"), Public),
         (("GET", "/statements/new"), Staff),
@@ -437,7 +438,8 @@ db_test!(every_route_checks_every_kind_of_caller, |app| {
             let path = route
                 .path
                 .replace("{id}", &id.to_string())
-                .replace("{slug}", &slug);
+                .replace("{slug}", &slug)
+                .replace("{action}", "national");
             let is_api = path.starts_with("/api/");
             // Logging out ends the session, so it gets a session of its own.
             let throwaway;

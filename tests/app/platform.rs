@@ -27,11 +27,29 @@ db_test!(home_page_shows_the_six_actions_in_both_languages, |app| {
     ] {
         assert!(en.contains(title), "missing {title}");
     }
-    assert!(en.contains("still being built"), "unbuilt actions say so");
-    assert_eq!(en.matches("Coming soon").count(), 3);
-    assert!(
-        en.contains("href=\"/request-a-speaker\""),
-        "the speaker action is open"
+    // Every action leads to a real page, in both languages; the one not
+    // open yet says so plainly on its page.
+    for href in [
+        "/request-a-speaker",
+        "/needs",
+        "/take-part/national",
+        "/appeals",
+        "/take-part/motion",
+        "/take-part/network",
+    ] {
+        assert!(en.contains(&format!("href=\"{href}\"")), "{href}");
+        for lang in ["en", "uk"] {
+            let (status, _) = client.get_text(&format!("{href}?lang={lang}")).await;
+            assert_eq!(status, StatusCode::OK, "{href} {lang}");
+        }
+    }
+    let (_, network) = client.get_text("/take-part/network").await;
+    assert!(network.contains("Coming soon") && network.contains("not open yet"));
+    let (_, motion) = client.get_text("/take-part/motion?lang=uk").await;
+    assert!(motion.contains("href=\"/affiliate\"") && motion.contains("<html lang=\"uk\">"));
+    assert_eq!(
+        client.get_text("/take-part/nothing").await.0,
+        StatusCode::NOT_FOUND
     );
     assert!(en.contains("<html lang=\"en\">"));
 
