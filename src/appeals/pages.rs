@@ -104,6 +104,12 @@ struct AppealPage {
     may_manage: bool,
     /// A fresh key for each pledge form on the page.
     form_key: String,
+    /// The appeal's own short link, when the campaign made one: the QR code
+    /// and the poster use it, so scans are counted.
+    short_url: Option<(String, String)>,
+    /// For coordinators: the appeal's short links and branch copies with
+    /// their clicks.
+    links: Vec<(crate::links::model::Link, i64, String)>,
     errors: FieldErrors,
     pledged: bool,
 }
@@ -121,10 +127,14 @@ impl AppealPage {
         }
     }
 
-    /// A QR code of the donation page, for slides and printed leaflets.
+    /// A QR code of the appeal's short link if it has one (so scans are
+    /// counted), else of the donation page, for slides and printed leaflets.
     fn donate_qr(&self) -> String {
-        crate::qr::svg(&self.appeal.donate_url, &self.ctx.tr.t("appeal-qr-label"))
-            .unwrap_or_default()
+        let target = self
+            .short_url
+            .as_ref()
+            .map_or(self.appeal.donate_url.as_str(), |(url, _)| url.as_str());
+        crate::qr::svg(target, &self.ctx.tr.t("appeal-qr-label")).unwrap_or_default()
     }
 
     /// The description, written in Markdown, as safe HTML.
@@ -229,6 +239,19 @@ async fn render_appeal(
         Vec::new()
     };
     let may_manage = ctx.may(Action::ManageAppeals);
+    let mut conn = app.db.conn().await?;
+    let all_links = crate::links::store::for_appeal(&mut conn, id).await?;
+    drop(conn);
+    let now = crate::db::now();
+    let short_url = all_links
+        .iter()
+        .find(|(l, _, _)| l.branch_id.is_none() && !l.expired(now))
+        .map(|(l, _, _)| (format!("{}/s/{}", app.base_url, l.slug), l.slug.clone()));
+    let links = if ctx.may(Action::ManageLinks) {
+        all_links
+    } else {
+        Vec::new()
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -243,6 +266,8 @@ async fn render_appeal(
         donations,
         may_manage,
         form_key,
+        short_url,
+        links,
         errors,
         pledged,
     };

@@ -98,6 +98,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/s/{slug}", ViewPublic, pages::follow),
         Route::get("/s/{slug}/qr.svg", ViewPublic, pages::qr_svg),
         Route::get("/s/{slug}/qr.png", ViewPublic, pages::qr_png),
+        Route::get("/s/{slug}/poster", ViewPublic, pages::poster),
         // Pages.
         Route::get("/links", BranchLinks, pages::list),
         Route::post("/links", ManageLinks, pages::create),

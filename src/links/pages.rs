@@ -20,7 +20,7 @@ use crate::directory::store as directory;
 use crate::qr::Drawing;
 use crate::web::error::{AppError, FieldErrors};
 use crate::web::extract::{Form, Paging, Query};
-use crate::web::{page_with_status, see_other, AppState, Ctx};
+use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
     match e {
@@ -136,6 +136,52 @@ pub async fn qr_png(
     let url = qr_target(&app, &slug).await?;
     let png = crate::qr::png(&url, drawing).ok_or(AppError::NotFound)?;
     Ok(image("image/png", png))
+}
+
+#[derive(Template)]
+#[template(path = "links/poster.html")]
+struct PosterPage {
+    ctx: Ctx,
+    title: String,
+    slug: String,
+    short_url: String,
+}
+
+/// `GET /s/{slug}/poster`: an A5 poster of a link — title, QR code and short
+/// address — that prints cleanly from any browser.
+pub async fn poster(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = app.db.conn().await?;
+    let link = store::by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if link.expired(crate::db::now()) {
+        return Err(AppError::Gone);
+    }
+    // The appeal's own title, in the reader's language, when it is for one.
+    let appeal_title = match link.appeal_id {
+        Some(id) => crate::appeals::store::get_appeal(&mut conn, id)
+            .await?
+            .filter(|a| a.status != crate::appeals::model::AppealStatus::Draft)
+            .map(|a| ctx.tr.pick(&a.title, &a.title_uk).to_owned()),
+        None => None,
+    };
+    let title = appeal_title
+        .filter(|_| link.title.is_empty())
+        .unwrap_or_else(|| link.title.clone());
+    page(PosterPage {
+        title: if title.is_empty() {
+            ctx.tr.t("poster-default-title")
+        } else {
+            title
+        },
+        short_url: format!("{}/s/{}", app.base_url, link.slug),
+        slug: link.slug,
+        ctx,
+    })
 }
 
 #[derive(Template)]

@@ -58,7 +58,10 @@ fn tags(html: &str) -> Vec<Tag> {
             let value = if let Some(v) = a.strip_prefix('=') {
                 let v = v.trim_start();
                 let quote = v.chars().next().unwrap();
-                assert!(quote == '"' || quote == '\'', "unquoted attribute in <{name}>");
+                assert!(
+                    quote == '"' || quote == '\'',
+                    "unquoted attribute in <{name}>"
+                );
                 let close = v[1..].find(quote).expect("a closing quote") + 1;
                 a = v[close + 1..].trim_start();
                 v[1..close].to_owned()
@@ -182,17 +185,25 @@ fn problems(page: &str, html: &str) -> Vec<String> {
             continue;
         }
         match t.name.as_str() {
-            "img" if !t.attrs.contains_key("alt") => fail(format!("an image without alt: {:?}", t.attrs)),
-            "a" | "button" if inner_text(&tags, i).is_empty() && !t.attrs.contains_key("aria-label") => {
+            "img" if !t.attrs.contains_key("alt") => {
+                fail(format!("an image without alt: {:?}", t.attrs))
+            }
+            "a" | "button"
+                if inner_text(&tags, i).is_empty() && !t.attrs.contains_key("aria-label") =>
+            {
                 fail(format!("a <{}> with no text: {:?}", t.name, t.attrs))
             }
             "a" if !t.attrs.contains_key("href") => fail("a link without href".into()),
             "svg" => {
                 let hidden = t.attrs.get("aria-hidden").is_some_and(|v| v == "true");
                 let named = t.attrs.get("role").is_some_and(|r| r == "img")
-                    && (t.attrs.contains_key("aria-label") || t.attrs.contains_key("aria-labelledby"));
+                    && (t.attrs.contains_key("aria-label")
+                        || t.attrs.contains_key("aria-labelledby"));
                 if !hidden && !named {
-                    fail(format!("an <svg> that is neither named nor hidden: {:?}", t.attrs));
+                    fail(format!(
+                        "an <svg> that is neither named nor hidden: {:?}",
+                        t.attrs
+                    ));
                 }
             }
             _ => {}
@@ -235,7 +246,12 @@ fn the_stylesheets_colour_pairs_meet_aa_contrast() {
         .lines()
         .filter_map(|l| l.trim().strip_prefix("--"))
         .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (format!("--{}", k.trim()), v.trim().trim_end_matches(';').to_owned()))
+        .map(|(k, v)| {
+            (
+                format!("--{}", k.trim()),
+                v.trim().trim_end_matches(';').to_owned(),
+            )
+        })
         .collect();
     let resolve = |value: &str| -> Option<[f64; 3]> {
         let v = value.trim();
@@ -252,19 +268,30 @@ fn the_stylesheets_colour_pairs_meet_aa_contrast() {
     );
     let mut checked = 0;
     for rule in css.split('}') {
-        let Some((selector, body)) = rule.split_once('{') else { continue };
+        let Some((selector, body)) = rule.split_once('{') else {
+            continue;
+        };
         let decl = |name: &str| {
             body.split(';').find_map(|d| {
                 let (k, v) = d.split_once(':')?;
                 (k.trim() == name).then(|| v.trim().to_owned())
             })
         };
-        let Some(fg) = decl("color").as_deref().and_then(resolve) else { continue };
-        let background = decl("background")
-            .and_then(|b| resolve(b.split_whitespace().next().unwrap_or("")));
-        let on_blue = ["header.top", ".lang", "button.link", ".num", ".button", "button"]
-            .iter()
-            .any(|s| selector.contains(s));
+        let Some(fg) = decl("color").as_deref().and_then(resolve) else {
+            continue;
+        };
+        let background =
+            decl("background").and_then(|b| resolve(b.split_whitespace().next().unwrap_or("")));
+        let on_blue = [
+            "header.top",
+            ".lang",
+            "button.link",
+            ".num",
+            ".button",
+            "button",
+        ]
+        .iter()
+        .any(|s| selector.contains(s));
         let grounds = match background {
             Some(bg) => vec![bg],
             None if on_blue => vec![blue],
@@ -294,6 +321,14 @@ db_test!(public_pages_pass_the_accessibility_check, |app| {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = coordinator
+        .json(
+            Method::POST,
+            "/api/v1/links",
+            json!({"slug": "a11y-poster", "target_url": "https://x.example", "appeal_id": appeal}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
 
     let public = [
         "/".to_owned(),
@@ -310,6 +345,7 @@ db_test!(public_pages_pass_the_accessibility_check, |app| {
         "/needs".into(),
         "/login".into(),
         "/s/ended-a11y".into(),
+        "/s/a11y-poster/poster".into(),
         "/no-such-page".into(),
     ];
     let visitor = app.client();

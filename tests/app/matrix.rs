@@ -216,6 +216,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/s/{slug}"), Public),
         (("GET", "/s/{slug}/qr.svg"), Public),
         (("GET", "/s/{slug}/qr.png"), Public),
+        (("GET", "/s/{slug}/poster"), Public),
         (("GET", "/links"), Officers),
         (("POST", "/links"), Staff),
         (("GET", "/links/{id}"), Officers),
