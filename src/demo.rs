@@ -1067,6 +1067,79 @@ async fn appeal(
         appeals::insert_donation(tx, id, &donation, None, None).await?;
         appeals::apply_delta(tx, id, currency, delta(None, status, amount)).await?;
     }
+    links_and_statements(tx, id, branches[0]).await
+}
+
+/// The appeal's short link with a copy for one branch (a few days of
+/// fictional clicks on each), and two statements: one written in Ukrainian
+/// with a checked translation, one by the campaign not yet translated.
+async fn links_and_statements(
+    tx: &mut crate::db::Conn,
+    appeal: crate::appeals::AppealId,
+    branch: crate::directory::BranchId,
+) -> Result<(), DbError> {
+    use crate::links::model::{variant_slug, LinkFields};
+    use crate::links::store as links;
+    use crate::statements::model::StatementFields;
+    let fields = LinkFields {
+        slug: "donetsk".to_owned(),
+        target_url: "https://donate.example/donetsk-rescue-workers".to_owned(),
+        title: String::new(),
+        appeal_id: Some(appeal),
+        expires_at: None,
+    };
+    let original = links::insert(tx, &fields, None, None, None).await?;
+    let copy_fields = LinkFields {
+        slug: variant_slug("donetsk", branch),
+        ..fields
+    };
+    let copy = links::insert(tx, &copy_fields, Some(original), Some(branch), None).await?;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    for (back, own, branch_clicks) in [(3, 12, 4), (2, 30, 9), (1, 7, 15), (0, 3, 2)] {
+        let day = today
+            .checked_sub(jiff::Span::new().days(back))
+            .unwrap_or(today)
+            .to_string();
+        for (link, n) in [(original, own), (copy, branch_clicks)] {
+            sqlx::query("INSERT INTO link_clicks (link_id, day, clicks) VALUES ($1, $2, $3)")
+                .bind(link.0)
+                .bind(&day)
+                .bind(n)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let statements = [
+        StatementFields {
+            slug: "demo-fpu-rescue-workers".to_owned(),
+            title: "Rescue workers' union thanks British branches (demo)".to_owned(),
+            title_uk: "Профспілка рятувальників дякує британським осередкам (демо)".to_owned(),
+            body: "Our members in Donetsk region keep working under shelling. The thermal imagers and generators your branches paid for are already in use.\n\n*This is a fictional demo statement.*".to_owned(),
+            body_uk: "Наші члени на Донеччині працюють під обстрілами. Тепловізори й генератори, за які заплатили ваші осередки, уже використовуються.\n\n*Це вигадана демонстраційна заява.*".to_owned(),
+            source: "Rescue workers' union (demo)".to_owned(),
+            source_url: String::new(),
+            published_on: today,
+            original: crate::i18n::Lang::Uk,
+            translation_reviewed: true,
+        },
+        StatementFields {
+            slug: "demo-campaign-winter-appeal".to_owned(),
+            title: "Winter appeal opens (demo)".to_owned(),
+            title_uk: String::new(),
+            body: "The campaign asks every branch to give to the appeal for rescue workers and firefighters in Donetsk region, and to print the poster for their next meeting.\n\n*This is a fictional demo statement.*".to_owned(),
+            body_uk: String::new(),
+            source: "The campaign (demo)".to_owned(),
+            source_url: String::new(),
+            published_on: today.yesterday().unwrap_or(today),
+            original: crate::i18n::Lang::En,
+            translation_reviewed: false,
+        },
+    ];
+    for s in &statements {
+        crate::statements::store::insert(tx, s).await?;
+    }
     Ok(())
 }
 

@@ -450,7 +450,24 @@ db_test!(the_demo_data_set_loads_once_with_a_login_per_role, |app| {
         .expect("the branch is listed");
     assert!(unison < branch);
     assert!(!affiliates.contains("Northfield Region"));
+    // The demo appeal's short link answers from the start, with its clicks
+    // and a branch copy; the statements read in both languages.
+    let r = app.client().get("/s/donetsk").await;
+    assert_eq!(r.status(), StatusCode::FOUND);
+    let (_, statements) = app.client().get_text("/statements?lang=uk").await;
+    assert!(statements.contains("Профспілка рятувальників дякує британським осередкам (демо)"));
+    assert!(
+        statements.contains("Winter appeal opens (demo)"),
+        "shown in the original when untranslated"
+    );
     let coordinator = logins.iter().find(|l| l.role == Role::Coordinator).unwrap();
+    let (_, stats) = app
+        .api_for(&coordinator.email)
+        .await
+        .get_json("/api/v1/links/donetsk/stats")
+        .await;
+    assert_eq!(stats["clicks_total"], 52);
+    assert_eq!(stats["branches"][0]["clicks_total"], 30);
     let client = app.client();
     assert_eq!(
         client
