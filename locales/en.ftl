@@ -690,3 +690,7 @@ poster-scan = Scan the code with your phone's camera, or type the address:
 poster-footer = Solidarity with Ukrainian trade unions
 appeal-links = Short links and clicks by branch
 appeal-link-original = The appeal's own link
+field-link-statement = Statement (number, optional)
+field-link-action = The action it promotes
+link-no-action = None
+err-unknown-statement = There is no statement with that number.

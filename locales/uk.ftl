@@ -696,3 +696,7 @@ poster-scan = Скануйте код камерою телефона або в�
 poster-footer = Солідарність з українськими профспілками
 appeal-links = Короткі посилання та переходи за осередками
 appeal-link-original = Власне посилання збору
+field-link-statement = Заява (номер, необов'язково)
+field-link-action = Дія, яку воно просуває
+link-no-action = Жодна
+err-unknown-statement = Заяви з таким номером немає.

@@ -1086,6 +1086,8 @@ async fn links_and_statements(
         target_url: "https://donate.example/donetsk-rescue-workers".to_owned(),
         title: String::new(),
         appeal_id: Some(appeal),
+        statement_id: None,
+        action: Some("donate".to_owned()),
         expires_at: None,
     };
     let original = links::insert(tx, &fields, None, None, None).await?;

@@ -498,6 +498,8 @@ CREATE TABLE links (
     target_url TEXT NOT NULL,
     title TEXT NOT NULL,
     appeal_id BIGINT REFERENCES appeals (id),
+    -- One of the campaign's six actions the link promotes (home::ACTIONS).
+    action TEXT,
     parent_id BIGINT REFERENCES links (id),
     branch_id BIGINT REFERENCES branches (id),
     expires_at BIGINT,
@@ -550,6 +552,8 @@ CREATE TABLE statements (
 );
 CREATE UNIQUE INDEX statements_slug ON statements (slug);
 CREATE INDEX statements_published ON statements (published_on);
+-- A short link can promote a statement.
+ALTER TABLE links ADD COLUMN statement_id BIGINT REFERENCES statements (id);
 "#,
     },
 ];

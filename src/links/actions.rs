@@ -51,12 +51,32 @@ pub async fn find(db: &Db, who: &Principal, id_or_slug: &str) -> Result<Link, Ap
     }
 }
 
+/// The appeal and statement a link names must exist.
+async fn check_refs(conn: &mut crate::db::Conn, f: &LinkFields) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    if let Some(id) = f.appeal_id {
+        if crate::appeals::store::get_appeal(conn, id).await?.is_none() {
+            errors.add("appeal_id", "err-unknown-appeal");
+        }
+    }
+    if let Some(id) = f.statement_id {
+        if crate::statements::store::find(conn, &id.0.to_string())
+            .await?
+            .is_none()
+        {
+            errors.add("statement_id", "err-unknown-statement");
+        }
+    }
+    errors.into_result()
+}
+
 pub async fn create(db: &Db, who: &Principal, input: &LinkInput) -> Result<Link, AppError> {
     let mut errors = FieldErrors::new();
     let fields = input.parse(None, &mut errors);
     errors.into_result()?;
     let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
     let mut tx = db.write().await?;
+    check_refs(&mut tx, &fields).await?;
     let id = store::insert(&mut tx, &fields, None, None, who.account().map(|a| a.id))
         .await
         .map_err(taken)?;
@@ -85,6 +105,7 @@ pub async fn edit(db: &Db, id_or_slug: &str, input: &LinkInput) -> Result<Link, 
     let fields = input.parse(Some(&current), &mut errors);
     errors.into_result()?;
     let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
+    check_refs(&mut tx, &fields).await?;
     if !store::update(&mut tx, current.id, &fields, version).await? {
         return Err(AppError::conflict("stale", "err-stale"));
     }
@@ -130,6 +151,8 @@ pub async fn copy_for_branch(
         target_url: parent.target_url.clone(),
         title: parent.title.clone(),
         appeal_id: parent.appeal_id,
+        statement_id: parent.statement_id,
+        action: parent.action.clone(),
         expires_at: parent.expires_at,
     };
     let by = who.account().map(|a| a.id);

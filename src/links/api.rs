@@ -30,6 +30,10 @@ pub struct LinkJson {
     pub parent_id: Option<LinkId>,
     pub title: String,
     pub appeal_id: Option<crate::appeals::AppealId>,
+    pub statement_id: Option<crate::statements::StatementId>,
+    /// The campaign action it promotes: `speaker`, `twinning`, `national`,
+    /// `donate`, `motion` or `network`.
+    pub action: Option<String>,
     /// The last day the link works (YYYY-MM-DD), if it ends.
     pub expires_on: Option<String>,
     pub version: i64,
@@ -68,6 +72,9 @@ pub struct LinkBody {
     target_url: String,
     title: Option<String>,
     appeal_id: Option<i64>,
+    statement_id: Option<i64>,
+    /// `speaker`, `twinning`, `national`, `donate`, `motion` or `network`.
+    action: Option<String>,
     /// The last day the link works (YYYY-MM-DD); empty for never.
     expires_on: Option<String>,
 }
@@ -96,6 +103,8 @@ pub fn link_json(base_url: &str, l: Link) -> LinkJson {
         parent_id: l.parent_id,
         title: l.title,
         appeal_id: l.appeal_id,
+        statement_id: l.statement_id,
+        action: l.action,
         version: l.version,
     }
 }

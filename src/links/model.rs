@@ -25,6 +25,9 @@ pub struct Link {
     /// What the link is for, as the campaign's own pages name it.
     pub title: String,
     pub appeal_id: Option<AppealId>,
+    pub statement_id: Option<crate::statements::StatementId>,
+    /// The campaign action it promotes (a key of `home::ACTIONS`).
+    pub action: Option<String>,
     /// The link this one is a branch's copy of.
     pub parent_id: Option<LinkId>,
     /// The branch a copy credits.
@@ -133,6 +136,9 @@ pub struct LinkInput {
     pub target_url: Option<String>,
     pub title: Option<String>,
     pub appeal_id: Option<Loose>,
+    pub statement_id: Option<Loose>,
+    /// One of `speaker`, `twinning`, `national`, `donate`, `motion`, `network`.
+    pub action: Option<String>,
     /// `YYYY-MM-DD`: the last day the link works; empty for never.
     pub expires_on: Option<String>,
     pub version: Option<Loose>,
@@ -144,6 +150,8 @@ pub struct LinkFields {
     pub target_url: String,
     pub title: String,
     pub appeal_id: Option<AppealId>,
+    pub statement_id: Option<crate::statements::StatementId>,
+    pub action: Option<String>,
     pub expires_at: Option<i64>,
 }
 
@@ -191,6 +199,26 @@ impl LinkInput {
                 }
             },
         };
+        let statement_id = match &self.statement_id {
+            None => current.and_then(|l| l.statement_id),
+            Some(v) => match v.int() {
+                None => None,
+                Some(Ok(id)) => Some(crate::statements::StatementId(id)),
+                Some(Err(())) => {
+                    errors.add("statement_id", "err-wrong-type");
+                    None
+                }
+            },
+        };
+        let action = match self.action.as_deref().map(str::trim) {
+            None => current.and_then(|l| l.action.clone()),
+            Some("") => None,
+            Some(key) if crate::home::ACTIONS.iter().any(|a| a.key == key) => Some(key.to_owned()),
+            Some(_) => {
+                errors.add("action", "err-choice");
+                None
+            }
+        };
         let expires_at = match self.expires_on.as_deref().map(str::trim) {
             None => current.and_then(|l| l.expires_at),
             Some("") => None,
@@ -212,6 +240,8 @@ impl LinkInput {
             target_url,
             title,
             appeal_id,
+            statement_id,
+            action,
             expires_at,
         })
     }
@@ -272,6 +302,8 @@ mod tests {
             target_url: f.target_url,
             title: f.title,
             appeal_id: None,
+            statement_id: None,
+            action: None,
             parent_id: None,
             branch_id: None,
             expires_at: f.expires_at,

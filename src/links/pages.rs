@@ -169,9 +169,23 @@ pub async fn poster(
             .map(|a| ctx.tr.pick(&a.title, &a.title_uk).to_owned()),
         None => None,
     };
-    let title = appeal_title
-        .filter(|_| link.title.is_empty())
-        .unwrap_or_else(|| link.title.clone());
+    let statement_title = match link.statement_id {
+        Some(id) => crate::statements::store::find(&mut conn, &id.0.to_string())
+            .await?
+            .map(|s| s.title_in(ctx.lang).to_owned()),
+        None => None,
+    };
+    let action_title = link
+        .action
+        .as_deref()
+        .and_then(|key| crate::home::ACTIONS.iter().find(|a| a.key == key))
+        .map(|a| ctx.tr.t(&a.title_key()));
+    let title = Some(link.title.clone())
+        .filter(|t| !t.is_empty())
+        .or(appeal_title)
+        .or(statement_title)
+        .or(action_title)
+        .unwrap_or_default();
     page(PosterPage {
         title: if title.is_empty() {
             ctx.tr.t("poster-default-title")
@@ -199,6 +213,18 @@ impl ListPage {
     fn ended(&self, l: &Link) -> bool {
         l.expired(crate::db::now())
     }
+
+    fn actions(&self) -> Vec<(String, String)> {
+        action_choices(&self.ctx)
+    }
+}
+
+/// The six actions, for a link's "promotes" choice.
+fn action_choices(ctx: &Ctx) -> Vec<(String, String)> {
+    crate::home::ACTIONS
+        .iter()
+        .map(|a| (a.key.to_owned(), ctx.tr.t(&a.title_key())))
+        .collect()
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -212,6 +238,10 @@ pub struct LinkForm {
     #[serde(default)]
     appeal_id: String,
     #[serde(default)]
+    statement_id: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
     expires_on: String,
     #[serde(default)]
     version: String,
@@ -224,6 +254,8 @@ impl LinkForm {
             target_url: Some(self.target_url.clone()),
             title: Some(self.title.clone()),
             appeal_id: Some(Loose::Text(self.appeal_id.clone())),
+            statement_id: Some(Loose::Text(self.statement_id.clone())),
+            action: Some(self.action.clone()),
             expires_on: Some(self.expires_on.clone()),
             version: (!self.version.is_empty()).then(|| Loose::Text(self.version.clone())),
         }
@@ -235,6 +267,8 @@ impl LinkForm {
             target_url: l.target_url.clone(),
             title: l.title.clone(),
             appeal_id: l.appeal_id.map(|a| a.0.to_string()).unwrap_or_default(),
+            statement_id: l.statement_id.map(|s| s.0.to_string()).unwrap_or_default(),
+            action: l.action.clone().unwrap_or_default(),
             expires_on: l.expires_on().map(|d| d.to_string()).unwrap_or_default(),
             version: l.version.to_string(),
         }
@@ -329,6 +363,10 @@ struct ShowPage {
 }
 
 impl ShowPage {
+    fn actions(&self) -> Vec<(String, String)> {
+        action_choices(&self.ctx)
+    }
+
     fn may_edit(&self) -> bool {
         self.ctx.may(Action::ManageLinks) && self.stats.link.parent_id.is_none()
     }

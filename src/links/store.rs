@@ -11,8 +11,8 @@ use crate::db::{self, Conn, Db, DbError};
 use crate::directory::BranchId;
 use crate::web::extract::Paging;
 
-const COLUMNS: &str =
-    "id, slug, target_url, title, appeal_id, parent_id, branch_id, expires_at, version, created_at";
+const COLUMNS: &str = "id, slug, target_url, title, appeal_id, statement_id, action, parent_id,
+    branch_id, expires_at, version, created_at";
 
 fn from_row(r: &AnyRow) -> Result<Link, sqlx::Error> {
     Ok(Link {
@@ -21,6 +21,10 @@ fn from_row(r: &AnyRow) -> Result<Link, sqlx::Error> {
         target_url: r.try_get("target_url")?,
         title: r.try_get("title")?,
         appeal_id: r.try_get::<Option<i64>, _>("appeal_id")?.map(AppealId),
+        statement_id: r
+            .try_get::<Option<i64>, _>("statement_id")?
+            .map(crate::statements::StatementId),
+        action: r.try_get("action")?,
         parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(LinkId),
         branch_id: r.try_get::<Option<i64>, _>("branch_id")?.map(BranchId),
         expires_at: r.try_get("expires_at")?,
@@ -57,8 +61,8 @@ pub async fn insert(
     let now = db::now();
     let row = sqlx::query(
         "INSERT INTO links (slug, target_url, title, appeal_id, parent_id, branch_id, expires_at,
-             created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+             created_by, created_at, updated_at, statement_id, action)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) RETURNING id",
     )
     .bind(&f.slug)
     .bind(&f.target_url)
@@ -69,6 +73,8 @@ pub async fn insert(
     .bind(f.expires_at)
     .bind(by.map(|u| u.0))
     .bind(now)
+    .bind(f.statement_id.map(|s| s.0))
+    .bind(f.action.as_deref())
     .fetch_one(&mut *conn)
     .await?;
     bump(conn).await?;
@@ -86,7 +92,7 @@ pub async fn update(
     let now = db::now();
     let done = sqlx::query(
         "UPDATE links SET target_url = $1, title = $2, appeal_id = $3, expires_at = $4,
-             version = version + 1, updated_at = $5
+             version = version + 1, updated_at = $5, statement_id = $8, action = $9
          WHERE id = $6 AND version = $7",
     )
     .bind(&f.target_url)
@@ -96,6 +102,8 @@ pub async fn update(
     .bind(now)
     .bind(id.0)
     .bind(version)
+    .bind(f.statement_id.map(|s| s.0))
+    .bind(f.action.as_deref())
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -103,7 +111,7 @@ pub async fn update(
     }
     sqlx::query(
         "UPDATE links SET target_url = $1, title = $2, appeal_id = $3, expires_at = $4,
-             version = version + 1, updated_at = $5
+             version = version + 1, updated_at = $5, statement_id = $7, action = $8
          WHERE parent_id = $6",
     )
     .bind(&f.target_url)
@@ -112,6 +120,8 @@ pub async fn update(
     .bind(f.expires_at)
     .bind(now)
     .bind(id.0)
+    .bind(f.statement_id.map(|s| s.0))
+    .bind(f.action.as_deref())
     .execute(&mut *conn)
     .await?;
     bump(conn).await?;
