@@ -19,15 +19,7 @@ fn doc(
     response: Option<&'static str>,
     status: u16,
 ) -> ApiDoc {
-    ApiDoc {
-        summary,
-        tag: "affiliations",
-        request,
-        response,
-        status,
-        query: &[],
-        list: false,
-    }
+    ApiDoc::new("affiliations", summary, request, response, status)
 }
 
 const LIST_QUERY: &[(&str, &str)] = &[

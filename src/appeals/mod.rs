@@ -20,15 +20,7 @@ fn doc(
     response: Option<&'static str>,
     status: u16,
 ) -> ApiDoc {
-    ApiDoc {
-        summary,
-        tag: "appeals",
-        request,
-        response,
-        status,
-        query: &[],
-        list: false,
-    }
+    ApiDoc::new("appeals", summary, request, response, status)
 }
 
 const PAGING: &[(&str, &str)] = &[

@@ -17,21 +17,9 @@ use crate::directory::model::{Branch, Loose};
 use crate::directory::store as directory;
 use crate::money::{Currency, Money};
 use crate::web::cache::{CSRF_SLOT, KEY_SLOT};
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::{form_errors, AppError, FieldErrors};
 use crate::web::extract::{Form, Id, Paging};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
-
-fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
-    match e {
-        AppError::Invalid(errors) => Ok(errors),
-        AppError::Conflict { key, .. } => {
-            let mut errors = FieldErrors::new();
-            errors.add("form", key);
-            Ok(errors)
-        }
-        other => Err(other),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "appeals/list.html")]

@@ -26,15 +26,7 @@ fn doc(
     response: Option<&'static str>,
     status: u16,
 ) -> ApiDoc {
-    ApiDoc {
-        summary,
-        tag: "directory",
-        request,
-        response,
-        status,
-        query: &[],
-        list: false,
-    }
+    ApiDoc::new("directory", summary, request, response, status)
 }
 
 fn list_doc(summary: &'static str, response: &'static str) -> ApiDoc {

@@ -24,7 +24,7 @@ pub use model::LinkId;
 pub use redirect::Redirects;
 
 use crate::auth::Action::*;
-use crate::web::routes::ApiDoc;
+use crate::web::routes::{ApiDoc, PAGING_QUERY};
 use crate::web::Route;
 
 /// Puts the redirect in front of `app`: `GET /s/{slug}` for a live link is
@@ -76,21 +76,8 @@ fn doc(
     response: Option<&'static str>,
     status: u16,
 ) -> ApiDoc {
-    ApiDoc {
-        summary,
-        tag: "links",
-        request,
-        response,
-        status,
-        query: &[],
-        list: false,
-    }
+    ApiDoc::new("links", summary, request, response, status)
 }
-
-const LIST_QUERY: &[(&str, &str)] = &[
-    ("page", "Page number, from 1"),
-    ("per_page", "Items per page, 1–200 (default 25)"),
-];
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -107,7 +94,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/links/{id}/copies", BranchLinks, pages::copy),
         // API.
         Route::get("/api/v1/links", BranchLinks, api::list).doc(ApiDoc {
-            query: LIST_QUERY,
+            query: PAGING_QUERY,
             list: true,
             ..doc(
                 "List short links, newest first (officers: originals and their branches' copies)",

@@ -18,17 +18,9 @@ use crate::directory::model::{Branch, Loose};
 use crate::directory::pages::Pager;
 use crate::directory::store as directory;
 use crate::qr::Drawing;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::{form_errors, AppError, FieldErrors};
 use crate::web::extract::{Form, Paging, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
-
-fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
-    match e {
-        AppError::Invalid(errors) => Ok(errors),
-        AppError::Conflict { key, .. } => Ok(FieldErrors::one("form", key)),
-        other => Err(other),
-    }
-}
 
 /// The public redirect, for what the in-memory path did not answer: a link
 /// made moments ago by another instance, an ended link, or none at all.

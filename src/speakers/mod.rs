@@ -23,15 +23,7 @@ fn doc(
     response: Option<&'static str>,
     status: u16,
 ) -> ApiDoc {
-    ApiDoc {
-        summary,
-        tag: "speakers",
-        request,
-        response,
-        status,
-        query: &[],
-        list: false,
-    }
+    ApiDoc::new("speakers", summary, request, response, status)
 }
 
 const PAGING: [(&str, &str); 2] = [

@@ -15,7 +15,7 @@ use super::store::{self, RequestFilter, Visible};
 use crate::auth::Action;
 use crate::directory::model::{Branch, Loose, TextList};
 use crate::directory::store as directory;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::{form_errors, AppError, FieldErrors};
 use crate::web::extract::{Form, Id, Paging, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
@@ -272,18 +272,6 @@ async fn save_schedule(
     store::replace_blackouts(&mut tx, id, away).await?;
     tx.commit().await?;
     Ok(())
-}
-
-fn form_errors(result: AppError) -> Result<FieldErrors, AppError> {
-    match result {
-        AppError::Invalid(e) => Ok(e),
-        AppError::Conflict { key, .. } => {
-            let mut e = FieldErrors::new();
-            e.add("form", key);
-            Ok(e)
-        }
-        other => Err(other),
-    }
 }
 
 pub async fn create_speaker(

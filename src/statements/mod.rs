@@ -10,7 +10,7 @@ pub mod store;
 pub use model::StatementId;
 
 use crate::auth::Action::*;
-use crate::web::routes::ApiDoc;
+use crate::web::routes::{ApiDoc, PAGING_QUERY};
 use crate::web::Route;
 
 fn doc(
@@ -19,21 +19,8 @@ fn doc(
     response: Option<&'static str>,
     status: u16,
 ) -> ApiDoc {
-    ApiDoc {
-        summary,
-        tag: "statements",
-        request,
-        response,
-        status,
-        query: &[],
-        list: false,
-    }
+    ApiDoc::new("statements", summary, request, response, status)
 }
-
-const LIST_QUERY: &[(&str, &str)] = &[
-    ("page", "Page number, from 1"),
-    ("per_page", "Items per page, 1–200 (default 25)"),
-];
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -45,7 +32,7 @@ pub fn routes() -> Vec<Route> {
         Route::get("/statements/{id}/edit", ManageStatements, pages::edit_form),
         Route::post("/statements/{id}", ManageStatements, pages::edit),
         Route::get("/api/v1/statements", ViewPublic, api::list).doc(ApiDoc {
-            query: LIST_QUERY,
+            query: PAGING_QUERY,
             list: true,
             ..doc(
                 "List statements, newest first",

@@ -14,7 +14,7 @@ use super::store;
 use crate::directory::model::Loose;
 use crate::directory::pages::Pager;
 use crate::i18n::Lang;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::{form_errors, AppError, FieldErrors};
 use crate::web::extract::{Form, Paging, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
@@ -253,14 +253,6 @@ fn form_page(
             errors,
         },
     )
-}
-
-fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
-    match e {
-        AppError::Invalid(errors) => Ok(errors),
-        AppError::Conflict { key, .. } => Ok(FieldErrors::one("form", key)),
-        other => Err(other),
-    }
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, AppError> {

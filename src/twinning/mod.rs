@@ -19,15 +19,7 @@ fn doc(
     response: Option<&'static str>,
     status: u16,
 ) -> ApiDoc {
-    ApiDoc {
-        summary,
-        tag: "twinning",
-        request,
-        response,
-        status,
-        query: &[],
-        list: false,
-    }
+    ApiDoc::new("twinning", summary, request, response, status)
 }
 
 const PAGING: [(&str, &str); 2] = [

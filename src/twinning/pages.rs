@@ -15,21 +15,9 @@ use crate::auth::{Action, Scope};
 use crate::directory::model::{Branch, Country, Loose, Sector};
 use crate::directory::{store as directory, BranchId};
 use crate::money::Currency;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::{form_errors, AppError, FieldErrors};
 use crate::web::extract::{Form, Id, Paging, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
-
-fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
-    match e {
-        AppError::Invalid(errors) => Ok(errors),
-        AppError::Conflict { key, .. } => {
-            let mut errors = FieldErrors::new();
-            errors.add("form", key);
-            Ok(errors)
-        }
-        other => Err(other),
-    }
-}
 
 fn status_of(errors: &FieldErrors) -> StatusCode {
     if errors.is_empty() {

@@ -26,6 +26,17 @@ pub struct FieldError {
     pub arg: Option<String>,
 }
 
+/// What a form page shows for a refused submission: the field errors, or a
+/// conflict as an error on the whole form; anything else is not the form's
+/// to show.
+pub fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
+    match e {
+        AppError::Invalid(errors) => Ok(errors),
+        AppError::Conflict { key, .. } => Ok(FieldErrors::one("form", key)),
+        other => Err(other),
+    }
+}
+
 impl FieldErrors {
     pub fn new() -> FieldErrors {
         FieldErrors::default()

@@ -33,6 +33,33 @@ pub struct ApiDoc {
     pub list: bool,
 }
 
+/// The query parameters of every paged list.
+pub const PAGING_QUERY: &[(&str, &str)] = &[
+    ("page", "Page number, from 1"),
+    ("per_page", "Items per page, 1–200 (default 25)"),
+];
+
+impl ApiDoc {
+    /// An API route's entry in the OpenAPI document, under `tag`.
+    pub fn new(
+        tag: &'static str,
+        summary: &'static str,
+        request: Option<&'static str>,
+        response: Option<&'static str>,
+        status: u16,
+    ) -> ApiDoc {
+        ApiDoc {
+            summary,
+            tag,
+            request,
+            response,
+            status,
+            query: &[],
+            list: false,
+        }
+    }
+}
+
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
