@@ -35,6 +35,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod directory;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod home;
 pub mod i18n;
 pub mod links;

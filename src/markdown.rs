@@ -69,6 +69,70 @@ pub fn render(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn random_markdown_never_panics_and_never_carries_script() {
+        const ALLOWED: &[&str] = &[
+            "p",
+            "em",
+            "strong",
+            "del",
+            "ul",
+            "ol",
+            "li",
+            "a",
+            "code",
+            "pre",
+            "blockquote",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "br",
+            "hr",
+        ];
+        let mut links = 0;
+        for (i, text) in crate::fuzz::strings(0x03a4_d0c5, 20_000, 12, crate::fuzz::MARKDOWN)
+            .iter()
+            .enumerate()
+        {
+            let html = super::render(text);
+            links += html.matches("<a href").count();
+            // Every tag is one we allow, with no attribute but a safe href
+            // (or an ordered list's start).
+            for tag in html.split('<').skip(1) {
+                let tag = &tag[..tag
+                    .find('>')
+                    .unwrap_or_else(|| panic!("case {i}: unclosed tag in {html}"))];
+                let tag = tag.trim_start_matches('/');
+                let (name, attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+                assert!(ALLOWED.contains(&name), "case {i}: {text:?} made <{tag}>");
+                let attrs = attrs.trim().trim_end_matches('/').trim();
+                if attrs.is_empty() {
+                    continue;
+                }
+                let safe = match name {
+                    "a" => attrs.strip_prefix("href=\"").is_some_and(|href| {
+                        ["http://", "https://", "mailto:", "/", "#"]
+                            .iter()
+                            .any(|p| href.to_ascii_lowercase().starts_with(p))
+                            && href.ends_with('"')
+                            && !href[..href.len() - 1].contains('"')
+                    }),
+                    "ol" => attrs.starts_with("start=\""),
+                    _ => false,
+                };
+                assert!(safe, "case {i}: {text:?} made <{tag}>");
+            }
+        }
+        assert!(
+            links > 50,
+            "only {links} links were made: the inputs miss the point"
+        );
+    }
+
     use super::render;
 
     #[test]

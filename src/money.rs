@@ -288,6 +288,36 @@ fn minor_units(number: &str, exponent: u32) -> Result<i64, MoneyError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn random_text_never_panics_and_never_makes_bad_money() {
+        let mut read = 0;
+        for (i, text) in crate::fuzz::strings(0x5011_da21, 20_000, 8, crate::fuzz::MONEY)
+            .iter()
+            .enumerate()
+        {
+            for default in [None, Some(Currency::GBP), Some(Currency::UAH)] {
+                if let Ok(m) = Money::parse(text, default) {
+                    read += 1;
+                    assert!(
+                        m.amount_minor > 0 && m.amount_minor <= MAX_MINOR,
+                        "case {i}: {text:?} gave {m:?}"
+                    );
+                    // What we show reads back as the same amount.
+                    assert_eq!(
+                        Money::parse(&m.display(), None),
+                        Ok(m),
+                        "case {i}: {text:?}"
+                    );
+                }
+            }
+        }
+        assert!(
+            read > 500,
+            "only {read} cases were amounts: the inputs miss the point"
+        );
+    }
+
     use super::*;
 
     fn gbp(text: &str) -> Result<i64, MoneyError> {

@@ -723,3 +723,74 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    random_donation_files_are_reported_never_half_written,
+    |app| {
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        open_appeal(&coordinator).await;
+        // Files of good rows with hostile cells among them: whatever comes in,
+        // the import reports (or refuses the file) and the totals stay exact.
+        let cells = solidarnist::fuzz::strings(0x0c5f_11e5, 600, 4, solidarnist::fuzz::ANY);
+        let mut imported = 0;
+        for (n, chunk) in cells.chunks(6).enumerate() {
+            let mut csv =
+                String::from("appeal,amount,currency,status,received_on,reference,notes\n");
+            for (i, cell) in chunk.iter().enumerate() {
+                let quoted = format!("\"{}\"", cell.replace('"', "\"\""));
+                // A third of the files are good rows with strange but valid
+                // notes, a third have hostile amounts, a third rows of noise.
+                let printable: String = cell.chars().filter(|c| !c.is_control()).collect();
+                let notes = format!("\"{}\"", printable.replace('"', "\"\""));
+                let row = match n % 3 {
+                    0 => format!(
+                        "donetsk-rescue-workers,12.50,GBP,received,2026-01-05,F-{n}-{i},{notes}\n"
+                    ),
+                    1 => format!(
+                        "donetsk-rescue-workers,{quoted},GBP,received,2026-01-05,F-{n}-{i},\n"
+                    ),
+                    _ if i % 2 == 0 => format!("{cell},{cell},{cell}\n"),
+                    _ => format!(
+                        "donetsk-rescue-workers,12.50,GBP,received,2026-01-05,F-{n}-{i},{quoted}\n"
+                    ),
+                };
+                csv.push_str(&row);
+            }
+            let result =
+                solidarnist::appeals::csv::import(&app.db, csv.as_bytes(), None, false).await;
+            let stored: i64 = {
+                use sqlx::Row;
+                sqlx::query("SELECT COUNT(*) AS n FROM donations WHERE reference LIKE $1")
+                    .bind(format!("F-{n}-%"))
+                    .fetch_one(app.db.pool())
+                    .await
+                    .unwrap()
+                    .get("n")
+            };
+            match result {
+                Ok(report) if report.errors.is_empty() => {
+                    assert_eq!(stored, report.inserted as i64, "file {n}");
+                    imported += report.inserted;
+                }
+                Ok(report) => {
+                    assert!(
+                        report.errors.iter().all(|e| e.line >= 2),
+                        "{:?}",
+                        report.errors
+                    );
+                    assert_eq!(stored, 0, "file {n} had bad rows, yet some went in");
+                }
+                Err(solidarnist::appeals::csv::ImportError::Csv(_)) => assert_eq!(stored, 0),
+                Err(e) => panic!("file {n}: {e}"),
+            }
+        }
+        assert!(
+            imported > 20,
+            "only {imported} rows went in: the files miss the point"
+        );
+        assert!(solidarnist::appeals::store::check_totals(&app.db)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+);
