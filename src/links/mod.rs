@@ -52,7 +52,7 @@ async fn fast_redirect(State(front): State<Front>, request: Request) -> Response
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         let slug = request.uri().path().strip_prefix("/s/").unwrap_or("");
         if let Some(target) = front.redirects.live(slug) {
-            return target.redirect();
+            return target.redirect(request.method());
         }
     }
     // The app routes the request afresh: it gets the client's address and

@@ -26,6 +26,7 @@ use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 /// made moments ago by another instance, an ended link, or none at all.
 pub async fn follow(
     State(app): State<AppState>,
+    method: axum::http::Method,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let mut conn = app.db.conn().await?;
@@ -38,7 +39,7 @@ pub async fn follow(
     }
     app.links.reload(&app.db).await?;
     let target = app.links.live(&slug).ok_or(AppError::NotFound)?;
-    Ok(target.redirect())
+    Ok(target.redirect(&method))
 }
 
 #[derive(Deserialize, Default)]

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::model::{Link, LinkId};
@@ -31,8 +31,12 @@ pub struct Target {
 }
 
 impl Target {
-    pub fn redirect(&self) -> Response {
-        self.clicks.fetch_add(1, Ordering::Relaxed);
+    /// The 302 to the target. A `GET` counts as a click; a `HEAD` (link
+    /// checkers, chat previews) does not.
+    pub fn redirect(&self, method: &Method) -> Response {
+        if method != Method::HEAD {
+            self.clicks.fetch_add(1, Ordering::Relaxed);
+        }
         (
             StatusCode::FOUND,
             [(header::LOCATION, self.location.clone())],
