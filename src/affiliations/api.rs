@@ -83,13 +83,11 @@ pub async fn list(
         })?),
     };
     let (items, total) = store::list(&app.db, status, paging).await?;
-    Ok(Json(ListJson {
-        items: items.into_iter().map(affiliation_json).collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(affiliation_json),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 pub async fn create(

@@ -187,13 +187,11 @@ pub async fn donations(
     actions::get_appeal(&app.db, &ctx.principal, id).await?;
     let scope = actions::donation_scope(&ctx.principal);
     let (items, total) = store::list_donations(&app.db, id, scope.as_deref(), paging).await?;
-    Ok(Json(ListJson {
-        items: items.into_iter().map(donation_json).collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(donation_json),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 /// An `Idempotency-Key` is 1 to 200 visible ASCII characters.

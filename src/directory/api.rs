@@ -76,6 +76,24 @@ pub struct ListJson<T> {
     pub total: i64,
 }
 
+impl<T: Serialize> ListJson<T> {
+    /// One page of a list as the API answers it.
+    pub fn page(
+        items: impl IntoIterator<Item = T>,
+        paging: crate::web::extract::Paging,
+        total: i64,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        axum::Json(ListJson {
+            items: items.into_iter().collect(),
+            page: paging.page,
+            per_page: paging.per_page,
+            total,
+        })
+        .into_response()
+    }
+}
+
 /// Request bodies, as the OpenAPI document shows them. (The handlers read
 /// the looser model inputs, which also take numbers as strings.)
 #[derive(Deserialize, ToSchema)]

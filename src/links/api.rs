@@ -123,16 +123,11 @@ pub async fn list(
     let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
     let own = actions::list_scope(&ctx.principal);
     let (items, total) = store::list(&app.db, own.as_deref(), paging).await?;
-    Ok(Json(ListJson {
-        items: items
-            .into_iter()
-            .map(|l| link_json(&app.base_url, l))
-            .collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(|l| link_json(&app.base_url, l)),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 pub async fn create(

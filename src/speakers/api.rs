@@ -212,16 +212,11 @@ pub async fn list_speakers(
 ) -> Result<Response, AppError> {
     let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
     let (items, total) = store::list_speakers(&app.db, q.q.as_deref(), paging).await?;
-    Ok(Json(ListJson {
-        items: items
-            .into_iter()
-            .map(|s| speaker_json(&app, &ctx, s))
-            .collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(|s| speaker_json(&app, &ctx, s)),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -289,13 +284,11 @@ pub async fn list_requests(
     errors.into_result()?;
     let visible = actions::visible_to(&app.db, &ctx.principal).await?;
     let (items, total) = store::list_requests(&app.db, &visible, &filter, paging).await?;
-    Ok(Json(ListJson {
-        items: items.into_iter().map(request_json).collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(request_json),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 pub async fn create_request(

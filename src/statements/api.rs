@@ -83,16 +83,11 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
     let (items, total) = store::list(&app.db, paging).await?;
-    Ok(Json(ListJson {
-        items: items
-            .into_iter()
-            .map(|s| statement_json(&app.base_url, s))
-            .collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(|s| statement_json(&app.base_url, s)),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 pub async fn create(

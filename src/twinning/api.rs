@@ -176,13 +176,11 @@ pub async fn list(
         paging,
     )
     .await?;
-    Ok(Json(ListJson {
-        items: items.into_iter().map(twinning_json).collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(twinning_json),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -347,13 +345,11 @@ pub async fn needs(
         filter.status = Some(NeedStatus::Open);
     }
     let (items, total) = store::list_needs(&app.db, &filter, paging).await?;
-    Ok(Json(ListJson {
-        items: items.into_iter().map(need_json).collect(),
-        page: paging.page,
-        per_page: paging.per_page,
+    Ok(ListJson::page(
+        items.into_iter().map(need_json),
+        paging,
         total,
-    })
-    .into_response())
+    ))
 }
 
 pub async fn post_need(
