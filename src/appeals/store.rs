@@ -329,6 +329,25 @@ pub struct Difference {
 }
 
 /// Recomputes every appeal's totals from its donations and compares them
+/// Totals rows (`appeal_id`, `currency`, `pledged`, `received`, `n`) by
+/// appeal and currency, for comparing a recount with what is kept.
+type TotalsMap = std::collections::BTreeMap<(i64, String), (i64, i64, i64)>;
+
+fn by_appeal_and_currency(rows: &[AnyRow]) -> Result<TotalsMap, sqlx::Error> {
+    rows.iter()
+        .map(|r| {
+            Ok((
+                (r.try_get("appeal_id")?, r.try_get("currency")?),
+                (
+                    r.try_get("pledged")?,
+                    r.try_get("received")?,
+                    r.try_get("n")?,
+                ),
+            ))
+        })
+        .collect()
+}
+
 /// with the kept ones.
 pub async fn check_totals(db: &Db) -> Result<Vec<Difference>, DbError> {
     let rows = sqlx::query(
@@ -340,41 +359,14 @@ pub async fn check_totals(db: &Db) -> Result<Vec<Difference>, DbError> {
     )
     .fetch_all(db.pool())
     .await?;
-    let mut counted = std::collections::BTreeMap::new();
-    for r in &rows {
-        let key = (
-            r.try_get::<i64, _>("appeal_id")?,
-            r.try_get::<String, _>("currency")?,
-        );
-        counted.insert(
-            key,
-            (
-                r.try_get::<i64, _>("pledged")?,
-                r.try_get::<i64, _>("received")?,
-                r.try_get::<i64, _>("n")?,
-            ),
-        );
-    }
+    let counted = by_appeal_and_currency(&rows)?;
     let rows = sqlx::query(
-        "SELECT appeal_id, currency, pledged_minor, received_minor, count FROM appeal_totals",
+        "SELECT appeal_id, currency, pledged_minor AS pledged, received_minor AS received,
+             count AS n FROM appeal_totals",
     )
     .fetch_all(db.pool())
     .await?;
-    let mut kept = std::collections::BTreeMap::new();
-    for r in &rows {
-        let key = (
-            r.try_get::<i64, _>("appeal_id")?,
-            r.try_get::<String, _>("currency")?,
-        );
-        kept.insert(
-            key,
-            (
-                r.try_get::<i64, _>("pledged_minor")?,
-                r.try_get::<i64, _>("received_minor")?,
-                r.try_get::<i64, _>("count")?,
-            ),
-        );
-    }
+    let kept = by_appeal_and_currency(&rows)?;
     let mut keys: Vec<_> = counted.keys().chain(kept.keys()).cloned().collect();
     keys.sort();
     keys.dedup();
