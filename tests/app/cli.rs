@@ -169,10 +169,9 @@ fn stop(mut child: std::process::Child) -> String {
 }
 
 #[tokio::test]
+#[cfg_attr(skip_sqlite, ignore = "SOLIDARNIST_TEST_DATABASE=postgres")]
 async fn serve_prints_a_setup_link_answers_health_and_keeps_secrets_out_of_logs() {
-    let Some(app) = crate::helpers::TestApp::spawn(solidarnist::db::Backend::Sqlite).await else {
-        return;
-    };
+    let app = crate::helpers::TestApp::spawn(solidarnist::db::Backend::Sqlite).await;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
     let (child, addr, lines) = serve(&url, &[]);
