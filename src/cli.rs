@@ -12,9 +12,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::{shutdown_signal, App};
 use crate::auth::{self, password, store, Role};
+use crate::common::ids::BranchId;
 use crate::config::{Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL};
 use crate::db::Db;
-use crate::directory::{self, csv::Kind, BranchId};
+use crate::directory;
+use crate::directory::csv::Kind;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -262,12 +264,15 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             let password = line.trim_end_matches(['\r', '\n']).to_owned();
             let branches: Vec<BranchId> = branches.into_iter().map(BranchId).collect();
             let id = add_user(&db, &email, &role, &branches, name.as_deref(), &password).await?;
-            println!("created account {id} for {}", auth::normalise_email(&email));
+            println!(
+                "created account {id} for {}",
+                crate::common::input::normalise_email(&email)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Token(TokenCommand::Create { email, name, db }) => {
             let db = open(&db).await?;
-            let email = auth::normalise_email(&email);
+            let email = crate::common::input::normalise_email(&email);
             let user = store::find_id_by_email(&db, &email)
                 .await
                 .map_err(|e| chain(&e))?
@@ -426,8 +431,8 @@ pub async fn add_user(
     name: Option<&str>,
     password: &str,
 ) -> Result<auth::UserId, String> {
-    let email = auth::normalise_email(email);
-    if !auth::is_plausible_email(&email) {
+    let email = crate::common::input::normalise_email(email);
+    if !crate::common::input::is_plausible_email(&email) {
         return Err(format!("{email:?} is not an e-mail address"));
     }
     let role = Role::parse(role).ok_or_else(|| {
@@ -448,7 +453,7 @@ pub async fn add_user(
             return Err(format!("there is no branch {b}"));
         }
     }
-    let mut errors = crate::web::FieldErrors::new();
+    let mut errors = crate::common::input::FieldErrors::new();
     password::check_policy(password, &email, "password", &mut errors);
     if let Some(e) = errors.get("password") {
         return Err(format!(

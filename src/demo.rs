@@ -1151,7 +1151,7 @@ async fn affiliates(tx: &mut crate::db::Conn) -> Result<(), DbError> {
     use crate::affiliations::model::*;
     use crate::affiliations::store;
     let bands = store::fee_bands_in(tx).await?;
-    let renewal = crate::affiliations::actions::today()
+    let renewal = crate::common::clock::today()
         .checked_add(jiff::Span::new().days(200))
         .ok();
     // (kind, organisation, union, members, active)

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::response::Response;
 
 use crate::auth::Action;
+use crate::common::actions::{CampaignAction, ACTIONS};
 use crate::web::error::AppError;
 use crate::web::{page, Ctx, Route};
 
@@ -15,60 +16,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/take-part/{action}", Action::ViewPublic, take_part),
     ]
 }
-
-/// One of the campaign's asks, as the home page shows it.
-pub struct CampaignAction {
-    /// Message id prefix: `action-<key>-title` and `action-<key>-text`.
-    pub key: &'static str,
-    pub number: u8,
-    /// The page where a visitor takes this action, once it exists.
-    pub href: Option<&'static str>,
-}
-
-impl CampaignAction {
-    pub fn title_key(&self) -> String {
-        format!("action-{}-title", self.key)
-    }
-
-    pub fn text_key(&self) -> String {
-        format!("action-{}-text", self.key)
-    }
-}
-
-/// The six actions, in the campaign's own order. Those without a page of
-/// their own yet say so rather than link to nothing.
-pub const ACTIONS: [CampaignAction; 6] = [
-    CampaignAction {
-        key: "speaker",
-        number: 1,
-        href: Some("/request-a-speaker"),
-    },
-    CampaignAction {
-        key: "twinning",
-        number: 2,
-        href: Some("/needs"),
-    },
-    CampaignAction {
-        key: "national",
-        number: 3,
-        href: Some("/take-part/national"),
-    },
-    CampaignAction {
-        key: "donate",
-        number: 4,
-        href: Some("/appeals"),
-    },
-    CampaignAction {
-        key: "motion",
-        number: 5,
-        href: Some("/take-part/motion"),
-    },
-    CampaignAction {
-        key: "network",
-        number: 6,
-        href: Some("/take-part/network"),
-    },
-];
 
 #[derive(Template)]
 #[template(path = "home/index.html")]
@@ -138,27 +85,6 @@ mod tests {
                     let id = format!("take-part-{key}-{part}");
                     assert!(ids.contains(&id), "{} {id}", lang.code());
                 }
-            }
-        }
-    }
-
-    #[test]
-    fn every_action_has_its_words_in_both_languages() {
-        for lang in Lang::ALL {
-            let ids = message_ids(lang);
-            for a in &ACTIONS {
-                assert!(
-                    ids.contains(&a.title_key()),
-                    "{} {}",
-                    lang.code(),
-                    a.title_key()
-                );
-                assert!(
-                    ids.contains(&a.text_key()),
-                    "{} {}",
-                    lang.code(),
-                    a.text_key()
-                );
             }
         }
     }

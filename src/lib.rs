@@ -31,6 +31,7 @@ pub mod app;
 pub mod appeals;
 pub mod auth;
 pub mod cli;
+pub mod common;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -6,19 +6,12 @@ use jiff::ToSpan;
 
 use super::model::*;
 use super::store;
+use crate::common::clock::today;
+use crate::common::input::FieldErrors;
 use crate::db::Db;
 use crate::i18n::{Lang, Tr};
 use crate::outbox::{self, Mail};
-use crate::web::error::{AppError, FieldErrors};
-
-pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(
-            jiff::tz::TimeZone::get(crate::speakers::clock::DEFAULT_ZONE)
-                .unwrap_or(jiff::tz::TimeZone::UTC),
-        )
-        .date()
-}
+use crate::web::error::AppError;
 
 /// Takes an application; the applicant gets an acknowledgement with the
 /// fee, in the language they applied in, and coordinators are told.

@@ -4,20 +4,10 @@
 
 use serde::Deserialize;
 
-use crate::db::typed_id;
-use crate::directory::model::{vocabulary, Loose};
+use crate::common::input::{choice, count, email, line, vocabulary, FieldErrors, Loose};
 use crate::money::Money;
-use crate::web::error::FieldErrors;
-use crate::web::fields::line;
 
-typed_id!(
-    /// An application or affiliation.
-    AffiliationId
-);
-typed_id!(
-    /// A row of the fee table.
-    FeeBandId
-);
+pub use crate::common::ids::{AffiliationId, FeeBandId};
 
 vocabulary!(
     AffiliationKind, "affiliation-kind-", {
@@ -107,16 +97,13 @@ pub struct ApplicationInput {
 
 impl ApplicationInput {
     pub fn parse(&self, errors: &mut FieldErrors) -> Option<ApplicationFields> {
-        let kind = match self.kind.as_deref().map(str::trim) {
-            None | Some("") => {
-                errors.add("kind", "err-required");
-                None
-            }
-            Some(k) => AffiliationKind::parse(k).or_else(|| {
-                errors.add("kind", "err-choice");
-                None
-            }),
-        };
+        let kind = choice(
+            self.kind.as_deref(),
+            None,
+            "kind",
+            AffiliationKind::parse,
+            errors,
+        );
         let organisation = line(
             self.organisation.as_deref(),
             None,
@@ -133,23 +120,10 @@ impl ApplicationInput {
             true,
             errors,
         );
-        let members = match self.members.as_ref().map(Loose::as_text) {
-            None => {
-                errors.add("members", "err-required");
-                None
-            }
-            Some(t) if t.trim().is_empty() => {
-                errors.add("members", "err-required");
-                None
-            }
-            Some(t) => match t.trim().replace([',', ' '], "").parse::<i64>() {
-                Ok(n) if (1..=10_000_000).contains(&n) => Some(n),
-                _ => {
-                    errors.add_with("members", "err-range", "1–10,000,000");
-                    None
-                }
-            },
-        };
+        let members = count(self.members.as_ref(), "members", 10_000_000, errors);
+        if members.is_none() {
+            errors.add("members", "err-required");
+        }
         let contact_name = line(
             self.contact_name.as_deref(),
             None,
@@ -158,12 +132,9 @@ impl ApplicationInput {
             true,
             errors,
         );
-        let contact_email =
-            crate::auth::normalise_email(self.contact_email.as_deref().unwrap_or(""));
-        if contact_email.is_empty() {
+        let contact_email = email(self.contact_email.as_deref(), None, "contact_email", errors);
+        if contact_email.is_none() {
             errors.add("contact_email", "err-required");
-        } else if !crate::auth::is_plausible_email(&contact_email) {
-            errors.add("contact_email", "err-email");
         }
         errors.is_empty().then_some(ApplicationFields {
             kind: kind?,
@@ -171,7 +142,7 @@ impl ApplicationInput {
             union_name,
             members: members?,
             contact_name,
-            contact_email,
+            contact_email: contact_email?,
         })
     }
 }
@@ -180,6 +151,15 @@ impl ApplicationInput {
 mod tests {
     use super::*;
     use crate::money::Currency;
+
+    #[test]
+    fn kinds_and_statuses_have_names_in_both_languages() {
+        let keys = AffiliationKind::ALL
+            .iter()
+            .map(|v| v.label_key())
+            .chain(AffiliationStatus::ALL.iter().map(|v| v.label_key()));
+        assert_eq!(crate::i18n::missing_messages(keys), Vec::<String>::new());
+    }
 
     fn band(id: i64, min: i64, max: Option<i64>, fee: i64) -> FeeBand {
         FeeBand {

@@ -11,11 +11,13 @@ use serde::Deserialize;
 use super::actions;
 use super::model::*;
 use super::store;
-use crate::directory::model::Loose;
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
+use crate::common::paging::Paging;
 use crate::directory::pages::Pager;
 use crate::money::Money;
-use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{Form, Id, Paging, Query};
+use crate::web::error::AppError;
+use crate::web::extract::{Form, Id, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -4,10 +4,11 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::model::*;
+use crate::common::clock;
+use crate::common::paging::Paging;
 use crate::db::sql::{self, Value, Where};
-use crate::db::{self, Conn, Db, DbError};
+use crate::db::{Conn, Db, DbError};
 use crate::money::{Currency, Money};
-use crate::web::extract::Paging;
 
 fn bad(col: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {col} {value:?} in the database").into())
@@ -88,7 +89,7 @@ pub async fn insert(
     f: &ApplicationFields,
     band: Option<&FeeBand>,
 ) -> Result<AffiliationId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO affiliations (kind, organisation, union_name, members, contact_name, contact_email, fee_band,
              fee_minor, currency, status, created_at, updated_at)
@@ -158,7 +159,7 @@ pub async fn set_status(
     )
     .bind(to.code())
     .bind(renewal_on.map(|d| d.to_string()))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(from.code())
     .execute(&mut *conn)

@@ -7,9 +7,10 @@ use sha2::{Digest, Sha256};
 use super::model::*;
 use super::store;
 use crate::auth::{Action, Principal, Scope};
+use crate::common::input::FieldErrors;
 use crate::db::Db;
 use crate::directory::store as directory;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::AppError;
 
 /// An appeal with its totals.
 pub struct Full {
@@ -63,7 +64,7 @@ pub async fn edit_appeal(
 ) -> Result<Full, AppError> {
     let current = get_appeal(db, who, id).await?.appeal;
     let mut errors = FieldErrors::new();
-    let version = crate::directory::model::parse_version(input.version.as_ref(), &mut errors)
+    let version = crate::common::input::parse_version(input.version.as_ref(), &mut errors)
         .unwrap_or(current.version);
     let fields = input.parse(Some(&current), &mut errors);
     errors.into_result()?;
@@ -99,9 +100,7 @@ pub async fn record(
 ) -> Result<(Donation, bool), AppError> {
     let full = get_appeal(db, who, appeal).await?;
     let mut errors = FieldErrors::new();
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = crate::common::clock::today();
     let fields = input.parse(today, &mut errors);
     if let Some(f) = &fields {
         match f.branch_id {
@@ -182,9 +181,7 @@ pub async fn public_pledge(
         return Err(AppError::conflict("appeal_not_open", "err-appeal-not-open"));
     }
     let mut errors = FieldErrors::new();
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = crate::common::clock::today();
     let input = DonationInput {
         branch_id: None,
         status: None,
@@ -263,9 +260,7 @@ pub async fn move_donation(
             "err-donation-transition",
         ));
     }
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = crate::common::clock::today();
     let received_on = (to == DonationStatus::Received).then_some(today);
     let mut tx = db.write().await?;
     if !store::move_donation(&mut tx, id, donation.status, to, received_on).await? {

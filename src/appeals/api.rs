@@ -11,11 +11,12 @@ use super::actions;
 use super::model::*;
 use super::store;
 use crate::auth::Action;
+use crate::common::ids::BranchId;
+use crate::common::paging::Paging;
 use crate::directory::api::ListJson;
-use crate::directory::BranchId;
 use crate::money::Money;
 use crate::web::error::AppError;
-use crate::web::extract::{ApiJson, Id, Paging, Query};
+use crate::web::extract::{ApiJson, Id, Query};
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]

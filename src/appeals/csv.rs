@@ -15,11 +15,11 @@ use sqlx::Row;
 
 use super::model::*;
 use super::store;
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
 use crate::db::Db;
-use crate::directory::model::Loose;
 use crate::i18n::{Lang, Tr};
 use crate::money::Currency;
-use crate::web::error::FieldErrors;
 
 /// The columns of an import (`appeal`, `amount`, `currency` and `reference`
 /// are required) and of an export.
@@ -59,7 +59,7 @@ const RECORDED: &str = "SELECT d.appeal_id, d.reference FROM {json_rows}
     JOIN donations d ON d.appeal_id = CAST(j.value ->> 0 AS BIGINT)
         AND d.reference = j.value ->> 1 AND d.reference <> ''";
 
-pub use crate::directory::csv::{ImportError, Report, RowError};
+pub use crate::common::import::{ImportError, Report, RowError};
 
 struct Parsed {
     appeal: AppealId,
@@ -143,7 +143,7 @@ pub async fn import(
             .progress_chars("=> "),
     );
     let tr = Tr::new(Lang::En);
-    let today = crate::affiliations::actions::today();
+    let today = crate::common::clock::today();
     let mut report = Report::default();
     let mut batch: Vec<Parsed> = Vec::with_capacity(BATCH);
     let mut record = ::csv::StringRecord::new();
@@ -249,7 +249,7 @@ async fn try_batch(
     rows: &[Parsed],
     look_up: bool,
 ) -> Result<Option<(u64, u64)>, ImportError> {
-    let now = crate::db::now();
+    let now = crate::common::clock::now();
     let mut tx = db.write().await?;
     let recorded: HashSet<(i64, String)> = if look_up {
         let keys: Vec<(i64, &str)> = rows

@@ -5,20 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::typed_id;
-use crate::directory::model::{vocabulary, Loose};
+use crate::common::input::{
+    date, id, line, long_text as text, money, past_date, vocabulary, FieldErrors, Loose,
+    LONG_TEXT_MAX,
+};
 use crate::money::{Currency, Money};
-use crate::web::error::FieldErrors;
-use crate::web::fields::{date, line, long_text as text};
 
-typed_id!(
-    /// An aid appeal.
-    AppealId
-);
-typed_id!(
-    /// A donation or pledge to an appeal.
-    DonationId
-);
+pub use crate::common::ids::{AppealId, DonationId};
 
 vocabulary!(
     AppealStatus, "appeal-", {
@@ -154,23 +147,20 @@ pub fn valid_slug(slug: &str) -> bool {
         && !RESERVED_SLUGS.contains(&slug)
 }
 
-/// Typed money: JSON `{"amount_minor", "currency"}`, or text and a currency.
-pub fn money(
+/// An amount that must be given: JSON `{"amount_minor", "currency"}`, or
+/// text and a currency.
+fn required_money(
     json: Option<Money>,
     typed: Option<&str>,
     currency: Option<&str>,
     field: &str,
     errors: &mut FieldErrors,
 ) -> Option<Money> {
-    let result = match (json, typed.map(str::trim).filter(|t| !t.is_empty())) {
-        (Some(m), _) => Money::new(m.amount_minor, m.currency),
-        (None, Some(text)) => Money::parse(text, currency.and_then(Currency::parse)),
-        (None, None) => {
-            errors.add(field, "err-required");
-            return None;
-        }
-    };
-    result.map_err(|e| errors.add(field, e.key())).ok()
+    let amount = money(json, typed, currency, field, errors);
+    if amount.is_none() {
+        errors.add(field, "err-required");
+    }
+    amount
 }
 
 impl AppealInput {
@@ -219,12 +209,14 @@ impl AppealInput {
             self.description.as_deref(),
             current.map(|a| a.description.as_str()),
             "description",
+            LONG_TEXT_MAX,
             errors,
         );
         let description_uk = text(
             self.description_uk.as_deref(),
             current.map(|a| a.description_uk.as_str()),
             "description_uk",
+            LONG_TEXT_MAX,
             errors,
         );
         let target = if self.target.is_none() && self.target_text.is_none() {
@@ -233,7 +225,7 @@ impl AppealInput {
                 None
             })
         } else {
-            money(
+            required_money(
                 self.target,
                 self.target_text.as_deref(),
                 self.target_currency.as_deref(),
@@ -342,21 +334,19 @@ impl DonationInput {
         today: jiff::civil::Date,
         errors: &mut FieldErrors,
     ) -> Option<DonationFields> {
-        let amount = money(
+        let amount = required_money(
             self.amount,
             self.amount_text.as_deref(),
             self.currency.as_deref(),
             "amount",
             errors,
         );
-        let branch_id = match self.branch_id.as_ref().map(Loose::as_text) {
-            Some(t) if !t.trim().is_empty() => t
-                .trim()
-                .parse()
-                .map_err(|()| errors.add("branch_id", "err-unknown-branch"))
-                .ok(),
-            _ => None,
-        };
+        let branch_id = id(
+            self.branch_id.as_ref(),
+            "branch_id",
+            "err-unknown-branch",
+            errors,
+        );
         let donor_name = line(
             self.donor_name.as_deref(),
             None,
@@ -373,14 +363,13 @@ impl DonationInput {
                 DonationStatus::Pledged
             }
         };
-        let received_on = match date(self.received_on.as_deref(), None, "received_on", errors) {
-            Some(d) if d > today => {
-                errors.add("received_on", "err-in-the-future");
-                None
-            }
-            Some(d) => Some(d),
-            None if status == DonationStatus::Received => Some(today),
-            None => None,
+        // Money received is dated, the day it came if not given; a pledge
+        // has a date only if one is given.
+        let typed_day = self.received_on.as_deref().filter(|d| !d.trim().is_empty());
+        let received_on = if typed_day.is_some() || status == DonationStatus::Received {
+            past_date(typed_day, "received_on", today, errors)
+        } else {
+            None
         };
         let reference = line(
             self.reference.as_deref(),
@@ -390,7 +379,7 @@ impl DonationInput {
             false,
             errors,
         );
-        let notes = text(self.notes.as_deref(), None, "notes", errors);
+        let notes = text(self.notes.as_deref(), None, "notes", LONG_TEXT_MAX, errors);
         errors.is_empty().then_some(DonationFields {
             amount: amount?,
             branch_id,

@@ -13,12 +13,15 @@ use super::actions::{self, Full};
 use super::model::*;
 use super::store;
 use crate::auth::{Action, Principal, Scope};
-use crate::directory::model::{Branch, Loose};
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
+use crate::common::paging::Paging;
+use crate::directory::model::Branch;
 use crate::directory::store as directory;
 use crate::money::{Currency, Money};
 use crate::web::cache::{CSRF_SLOT, KEY_SLOT};
-use crate::web::error::{form_errors, AppError, FieldErrors};
-use crate::web::extract::{Form, Id, Paging};
+use crate::web::error::{form_errors, AppError};
+use crate::web::extract::{Form, Id};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 #[derive(Template)]
@@ -230,7 +233,7 @@ async fn render_appeal(
     let mut conn = app.db.conn().await?;
     let all_links = crate::links::store::for_appeal(&mut conn, id).await?;
     drop(conn);
-    let now = crate::db::now();
+    let now = crate::common::clock::now();
     let short_url = all_links
         .iter()
         .find(|(l, _, _)| l.branch_id.is_none() && !l.expired(now))

@@ -4,12 +4,13 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::model::*;
-use crate::auth::UserId;
+use crate::common::clock;
+use crate::common::ids::BranchId;
+use crate::common::ids::UserId;
+use crate::common::paging::Paging;
 use crate::db::sql::{self, Value, Where};
-use crate::db::{self, Conn, Db, DbError};
-use crate::directory::BranchId;
+use crate::db::{Conn, Db, DbError};
 use crate::money::{Currency, Money};
-use crate::web::extract::Paging;
 
 fn bad(col: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {col} {value:?} in the database").into())
@@ -49,7 +50,7 @@ fn appeal_from(r: &AnyRow) -> Result<Appeal, sqlx::Error> {
 }
 
 pub async fn insert_appeal(conn: &mut Conn, f: &AppealFields) -> Result<AppealId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO appeals (slug, title, title_uk, description, description_uk, beneficiary, target_minor,
              target_currency, opens_on, closes_on, donate_url, status, created_at, updated_at)
@@ -98,7 +99,7 @@ pub async fn update_appeal(
     .bind(f.closes_on.map(|d| d.to_string()))
     .bind(&f.donate_url)
     .bind(f.status.code())
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(version)
     .execute(db.pool())
@@ -215,7 +216,7 @@ pub async fn insert_donation(
     key: Option<(&str, &str)>,
     by: Option<UserId>,
 ) -> Result<DonationId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO donations (appeal_id, amount_minor, currency, branch_id, donor_name, status, received_on,
              reference, notes, idempotency_key, request_hash, recorded_by, created_at, updated_at)
@@ -310,7 +311,7 @@ pub async fn move_donation(
     )
     .bind(to.code())
     .bind(received_on.map(|d| d.to_string()))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(from.code())
     .execute(&mut *conn)

@@ -10,9 +10,11 @@ use serde::Deserialize;
 
 use super::password::{self, Verified};
 use super::{store, Action, Role, UserId};
+use crate::common::ids::BranchId;
+use crate::common::input::FieldErrors;
 use crate::directory::model::Branch;
-use crate::directory::{store as directory, BranchId};
-use crate::web::error::{AppError, FieldErrors};
+use crate::directory::store as directory;
+use crate::web::error::AppError;
 use crate::web::extract::{Form, Id};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx, Route};
 
@@ -162,7 +164,7 @@ async fn change_time_zone(
 ) -> Result<Response, AppError> {
     let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
     let zone = form.time_zone.trim();
-    if !zone.is_empty() && crate::speakers::model::zone(zone).is_none() {
+    if !zone.is_empty() && crate::common::clock::zone(zone).is_none() {
         let mut errors = FieldErrors::new();
         errors.add("time_zone", "err-time-zone");
         let branches = own_branches(&app, &ctx).await?;
@@ -289,9 +291,9 @@ async fn create_account(
             .join(","),
         password: field("password"),
     };
-    let email = super::normalise_email(&form.email);
+    let email = crate::common::input::normalise_email(&form.email);
     let mut errors = FieldErrors::new();
-    if !super::is_plausible_email(&email) {
+    if !crate::common::input::is_plausible_email(&email) {
         errors.add("email", "err-email");
     }
     let name = form.name.trim().to_owned();

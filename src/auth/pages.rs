@@ -8,10 +8,11 @@ use serde::Deserialize;
 
 use super::password::{self, Verified};
 use super::{store, Action, Role, UserId};
+use crate::common::input::FieldErrors;
 use crate::db::Db;
 use crate::i18n::Lang;
 use crate::web::context::{clear_cookie, cookie, LANG_COOKIE, SESSION_COOKIE};
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::AppError;
 use crate::web::extract::{Form, Query};
 use crate::web::{page, page_with_status, safe_local_path, see_other, AppState, Ctx, Route};
 
@@ -87,7 +88,7 @@ async fn login(
     ctx: Ctx,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let email = super::normalise_email(&form.email);
+    let email = crate::common::input::normalise_email(&form.email);
     let next = safe_local_path(&form.next).unwrap_or("/").to_owned();
     let account_scope = format!("account:{}", super::sha256_hex(&email));
     let ip_scope = ctx.client_ip.map(|ip| format!("ip:{ip}"));
@@ -210,7 +211,7 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>, crate::db::DbE
         return Ok(None);
     }
     let token = super::random_hex(16);
-    let expires = crate::db::now() + SETUP_TOKEN_LIFETIME_SECS;
+    let expires = crate::common::clock::now() + SETUP_TOKEN_LIFETIME_SECS;
     let value = format!("{}:{expires}", super::sha256_hex(&token));
     store::put_setting(&mut *db.conn().await?, SETUP_TOKEN, &value).await?;
     Ok(Some(token))
@@ -223,7 +224,9 @@ async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
     let Some((hash, expires)) = stored.split_once(':') else {
         return Ok(false);
     };
-    let fresh = expires.parse::<i64>().is_ok_and(|e| e > crate::db::now());
+    let fresh = expires
+        .parse::<i64>()
+        .is_ok_and(|e| e > crate::common::clock::now());
     Ok(fresh
         && super::constant_time_eq(hash, &super::sha256_hex(token))
         && !store::admin_exists(db).await?)
@@ -283,7 +286,7 @@ async fn setup(
     if !setup_token_valid(&app.db, &form.token).await? {
         return Err(AppError::NotFound);
     }
-    let email = super::normalise_email(&form.email);
+    let email = crate::common::input::normalise_email(&form.email);
     let mut errors = FieldErrors::new();
     let name = form.name.trim().to_owned();
     if name.is_empty() {
@@ -291,7 +294,7 @@ async fn setup(
     } else if name.chars().count() > 200 {
         errors.add_with("name", "err-too-long", 200);
     }
-    if !super::is_plausible_email(&email) {
+    if !crate::common::input::is_plausible_email(&email) {
         errors.add("email", "err-email");
     }
     password::check_policy(&form.password, &email, "password", &mut errors);

@@ -7,7 +7,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use crate::web::error::FieldErrors;
+use crate::common::input::FieldErrors;
 
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 128;

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::directory::BranchId;
+use crate::common::ids::BranchId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -284,6 +284,12 @@ mod tests {
             time_zone: None,
             twins: Vec::new(),
         })
+    }
+
+    #[test]
+    fn roles_have_names_in_both_languages() {
+        let keys = Role::ALL.iter().map(|r| r.label_key());
+        assert_eq!(crate::i18n::missing_messages(keys), Vec::<String>::new());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 use sqlx::Row;
 
 use super::{Account, Role, UserId};
+use crate::common::clock;
+use crate::common::ids::BranchId;
 use crate::db::{self, Conn, Db, DbError};
-use crate::directory::BranchId;
 use crate::i18n::Lang;
 
 pub struct NewUser<'a> {
@@ -34,7 +35,7 @@ pub struct SessionRecord {
 }
 
 pub async fn create_user(conn: &mut Conn, user: NewUser<'_>) -> Result<UserId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO users (email, name, role, password_hash, lang, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -87,7 +88,7 @@ pub async fn find_id_by_email(db: &Db, email: &str) -> Result<Option<UserId>, Db
 pub async fn set_password_hash(db: &Db, user: UserId, hash: &str) -> Result<(), DbError> {
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)
-        .bind(db::now())
+        .bind(clock::now())
         .bind(user.0)
         .execute(db.pool())
         .await?;
@@ -159,7 +160,7 @@ pub async fn create_session(
     user: UserId,
     csrf_token: &str,
 ) -> Result<(), DbError> {
-    let now = db::now();
+    let now = clock::now();
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)
          VALUES ($1, $2, $3, $4, $4)",
@@ -201,7 +202,7 @@ pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<SessionRecord
 
 pub async fn touch_session(db: &Db, id_hash: &str) -> Result<(), DbError> {
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-        .bind(db::now())
+        .bind(clock::now())
         .bind(id_hash)
         .execute(db.pool())
         .await?;
@@ -237,7 +238,7 @@ pub async fn create_token(
     .bind(user.0)
     .bind(name)
     .bind(token_hash)
-    .bind(db::now())
+    .bind(clock::now())
     .execute(db.pool())
     .await?;
     Ok(())
@@ -264,7 +265,7 @@ pub async fn find_token(
         account.twins = crate::twinning::store::twins_of(&mut conn, &account.branches).await?;
     }
     // Record use at most once a minute, not on every request.
-    let now = db::now();
+    let now = clock::now();
     if row
         .try_get::<Option<i64>, _>("last_used_at")?
         .is_none_or(|t| t < now - 60)
@@ -279,7 +280,7 @@ pub async fn find_token(
 }
 
 pub async fn record_login_failure(db: &Db, scopes: &[String]) -> Result<(), DbError> {
-    let now = db::now();
+    let now = clock::now();
     for scope in scopes {
         sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
             .bind(scope)
@@ -297,7 +298,7 @@ pub async fn record_login_failure(db: &Db, scopes: &[String]) -> Result<(), DbEr
 pub async fn recent_login_failures(db: &Db, scope: &str) -> Result<i64, DbError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE scope = $1 AND at >= $2")
         .bind(scope)
-        .bind(db::now() - super::THROTTLE_WINDOW_SECS)
+        .bind(clock::now() - super::THROTTLE_WINDOW_SECS)
         .fetch_one(db.pool())
         .await?;
     Ok(row.try_get("n")?)
@@ -318,7 +319,7 @@ pub async fn audit(
     detail: &str,
 ) -> Result<(), DbError> {
     sqlx::query("INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1, $2, $3, $4)")
-        .bind(db::now())
+        .bind(clock::now())
         .bind(user.map(|u| u.0))
         .bind(action)
         .bind(detail)
@@ -342,7 +343,7 @@ pub async fn put_setting(conn: &mut Conn, key: &str, value: &str) -> Result<(), 
     )
     .bind(key)
     .bind(value)
-    .bind(db::now())
+    .bind(clock::now())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -404,7 +405,7 @@ pub async fn set_disabled(db: &Db, user: UserId, disabled: bool) -> Result<bool,
     let mut tx = db.write().await?;
     let done = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
         .bind(db::flag(disabled))
-        .bind(db::now())
+        .bind(clock::now())
         .bind(user.0)
         .execute(&mut *tx)
         .await?;

@@ -606,7 +606,7 @@ async fn apply(db: &Db, m: &Migration) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
         .bind(m.version)
         .bind(m.name)
-        .bind(super::now())
+        .bind(crate::common::clock::now())
         .execute(&mut *tx)
         .await?;
     tx.commit().await

@@ -66,6 +66,19 @@ pub enum DbError {
     },
 }
 
+/// An import that the database refused or failed keeps the cause.
+impl From<DbError> for crate::common::import::ImportError {
+    fn from(e: DbError) -> Self {
+        crate::common::import::ImportError::Db(Box::new(e))
+    }
+}
+
+impl From<sqlx::Error> for crate::common::import::ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        DbError::Sqlx(e).into()
+    }
+}
+
 impl DbError {
     /// True when the statement broke a unique constraint: a duplicate that the
     /// caller turns into a 409 or a field error, never a 500.
@@ -252,44 +265,10 @@ fn sqlite_url_creating_file(url: &str) -> String {
     }
 }
 
-/// Now, as stored: whole seconds since the Unix epoch, UTC.
-pub fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
 /// Flags are stored as 0/1 on both engines.
 pub fn flag(b: bool) -> i64 {
     i64::from(b)
 }
-
-/// Declares a typed id: a record's id can never be passed where another
-/// kind's id is expected.
-macro_rules! typed_id {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = ();
-            /// Ids are positive integers; anything else names no record.
-            fn from_str(s: &str) -> Result<Self, ()> {
-                match s.parse::<i64>() {
-                    Ok(n) if n > 0 => Ok($name(n)),
-                    _ => Err(()),
-                }
-            }
-        }
-    };
-}
-pub(crate) use typed_id;
 
 #[cfg(test)]
 mod tests {

@@ -109,7 +109,7 @@ pub async fn paged<T>(
     from: &str,
     filter: &Where,
     order: &str,
-    paging: crate::web::extract::Paging,
+    paging: crate::common::paging::Paging,
     map: fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
 ) -> Result<(Vec<T>, i64), super::DbError> {
     use sqlx::Row;

@@ -5,8 +5,9 @@
 use super::model::*;
 use super::store::{self, Edit};
 use crate::auth::{Action, Principal};
+use crate::common::input::{parse_version, FieldErrors};
 use crate::db::Db;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::AppError;
 
 fn duplicate(e: crate::db::DbError) -> AppError {
     if e.is_unique_violation() {

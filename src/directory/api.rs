@@ -11,8 +11,10 @@ use super::actions;
 use super::model::*;
 use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
 use crate::auth::Action;
-use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{optional_param, ApiJson, Id, Paging, Query};
+use crate::common::input::FieldErrors;
+use crate::common::paging::Paging;
+use crate::web::error::AppError;
+use crate::web::extract::{optional_param, ApiJson, Id, Query};
 use crate::web::{AppState, Ctx};
 
 /// Times in JSON are RFC 3339 in UTC.
@@ -80,7 +82,7 @@ impl<T: Serialize> ListJson<T> {
     /// One page of a list as the API answers it.
     pub fn page(
         items: impl IntoIterator<Item = T>,
-        paging: crate::web::extract::Paging,
+        paging: crate::common::paging::Paging,
         total: i64,
     ) -> axum::response::Response {
         use axum::response::IntoResponse;

@@ -18,10 +18,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::model::*;
 use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
 use crate::auth::Scope;
+use crate::common::import::{ImportError, Report, RowError};
+use crate::common::input::{FieldErrors, Loose, TextList};
+use crate::common::paging::Paging;
 use crate::db::{Db, DbError};
 use crate::i18n::{Lang, Tr};
-use crate::web::error::FieldErrors;
-use crate::web::extract::Paging;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -65,41 +66,6 @@ impl Kind {
                 "at_risk",
             ],
         }
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub struct RowError {
-    /// The line in the file, counting the header as line 1.
-    pub line: u64,
-    pub field: String,
-    pub message: String,
-}
-
-/// What an import did: rows written, rows already present (skipped), and
-/// the rows that were wrong (nothing of their batch was written).
-#[derive(Debug, Default)]
-pub struct Report {
-    pub inserted: u64,
-    pub skipped: u64,
-    pub errors: Vec<RowError>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("the file is not valid CSV: {0}")]
-    Csv(#[from] ::csv::Error),
-    #[error("the file has no column {0:?}")]
-    MissingColumn(&'static str),
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-}
-
-impl From<sqlx::Error> for ImportError {
-    fn from(e: sqlx::Error) -> Self {
-        ImportError::Db(e.into())
     }
 }
 

@@ -4,52 +4,12 @@
 
 use serde::Deserialize;
 
-use crate::db::typed_id;
-use crate::web::error::FieldErrors;
+use crate::common::input::{
+    choice, email, flag, language_codes, optional_line, required_line, vocabulary, FieldErrors,
+};
+use crate::common::input::{Loose, TextList};
 
-typed_id!(
-    /// A union, British or Ukrainian.
-    UnionId
-);
-typed_id!(
-    /// A branch of a union.
-    BranchId
-);
-typed_id!(
-    /// A person known to the campaign.
-    PersonId
-);
-
-/// A closed list of values stored by code, shown through a message id.
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        pub enum $name {
-            $(#[serde(rename = $code)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(code: &str) -> Option<$name> {
-                let code = code.trim();
-                Self::ALL.iter().copied().find(|v| v.code().eq_ignore_ascii_case(code))
-            }
-
-            /// The message id of the value's name.
-            pub fn label_key(self) -> &'static str {
-                match self { $($name::$variant => concat!($prefix, $code)),+ }
-            }
-        }
-    };
-}
-
-pub(crate) use vocabulary;
+pub use crate::common::ids::{BranchId, PersonId, UnionId};
 
 vocabulary!(
     /// Which side of the solidarity link a union is on.
@@ -206,49 +166,6 @@ pub struct PersonFields {
     pub at_risk: bool,
 }
 
-/// A number or a string holding one: JSON sends `3`, a form sends `"3"`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
-pub enum Loose {
-    Int(i64),
-    Bool(bool),
-    Text(String),
-}
-
-impl Loose {
-    pub fn as_text(&self) -> String {
-        match self {
-            Loose::Int(i) => i.to_string(),
-            Loose::Bool(b) => b.to_string(),
-            Loose::Text(t) => t.clone(),
-        }
-    }
-
-    /// `None` for an empty value (an empty form field or select).
-    pub fn int(&self) -> Option<Result<i64, ()>> {
-        match self {
-            Loose::Int(i) => Some(Ok(*i)),
-            Loose::Text(t) if t.trim().is_empty() => None,
-            Loose::Text(t) => Some(t.trim().parse().map_err(|_| ())),
-            Loose::Bool(_) => Some(Err(())),
-        }
-    }
-
-    fn flag(&self) -> Result<bool, ()> {
-        match self {
-            Loose::Bool(b) => Ok(*b),
-            Loose::Int(0) => Ok(false),
-            Loose::Int(1) => Ok(true),
-            Loose::Text(t) => match t.trim() {
-                "on" | "true" | "1" | "yes" => Ok(true),
-                "" | "off" | "false" | "0" | "no" => Ok(false),
-                _ => Err(()),
-            },
-            Loose::Int(_) => Err(()),
-        }
-    }
-}
-
 /// Raw union input from the API or a form; every field optional so that a
 /// PATCH can send only what changes.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -274,52 +191,6 @@ pub struct BranchInput {
     pub version: Option<Loose>,
 }
 
-/// A list sent as a JSON array or as comma-separated text (a form field).
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
-pub enum TextList {
-    List(Vec<String>),
-    Text(String),
-}
-
-impl TextList {
-    pub fn items(&self) -> Vec<String> {
-        match self {
-            TextList::List(items) => items
-                .iter()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            TextList::Text(text) => text
-                .split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-        }
-    }
-}
-
-/// Language codes: two or three lower-case letters each, at most ten.
-pub fn parse_languages(
-    value: Option<&TextList>,
-    current: Option<&Vec<String>>,
-    errors: &mut FieldErrors,
-) -> Vec<String> {
-    let languages: Vec<String> = value
-        .map(TextList::items)
-        .or_else(|| current.cloned())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|l| l.to_lowercase())
-        .collect();
-    let valid =
-        |l: &String| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase());
-    if languages.len() > 10 || !languages.iter().all(valid) {
-        errors.add("languages", "err-language-codes");
-    }
-    languages
-}
-
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct PersonInput {
     pub branch_id: Option<Loose>,
@@ -331,88 +202,21 @@ pub struct PersonInput {
     pub version: Option<Loose>,
 }
 
-/// Trims; rejects control characters and over-long text.
-fn text(
-    value: Option<&str>,
-    current: Option<&str>,
-    field: &str,
-    max: usize,
-    required: bool,
-    errors: &mut FieldErrors,
-) -> Option<String> {
-    let raw = match value {
-        Some(v) => v.trim(),
-        None => current.unwrap_or(""),
-    };
-    if raw.is_empty() {
-        if required {
-            errors.add(field, "err-required");
-        }
-        return None;
-    }
-    if raw.chars().count() > max {
-        errors.add_with(field, "err-too-long", max);
-        return None;
-    }
-    if raw.chars().any(|c| c.is_control()) {
-        errors.add(field, "err-control-chars");
-        return None;
-    }
-    Some(raw.to_owned())
-}
-
-fn choice<T: Copy>(
-    value: Option<&str>,
-    current: Option<T>,
-    field: &str,
-    parse: fn(&str) -> Option<T>,
-    errors: &mut FieldErrors,
-) -> Option<T> {
-    match value.map(str::trim) {
-        None if current.is_some() => current,
-        None | Some("") => {
-            errors.add(field, "err-required");
-            None
-        }
-        Some(v) => parse(v).or_else(|| {
-            errors.add(field, "err-choice");
-            None
-        }),
-    }
-}
-
-/// The version an edit was based on, if it says.
-pub fn parse_version(value: Option<&Loose>, errors: &mut FieldErrors) -> Option<i64> {
-    match value?.int()? {
-        Ok(v) if v > 0 => Some(v),
-        _ => {
-            errors.add(field_name::VERSION, "err-wrong-type");
-            None
-        }
-    }
-}
-
-mod field_name {
-    pub const VERSION: &str = "version";
-}
-
 impl UnionInput {
     /// Validates against the current union (`None` when creating).
     pub fn parse(&self, current: Option<&Union>, errors: &mut FieldErrors) -> Option<UnionFields> {
-        let name = text(
+        let name = required_line(
             self.name.as_deref(),
             current.map(|u| u.name.as_str()),
             "name",
             NAME_MAX,
-            true,
             errors,
         );
-        let name_uk = text(
+        let name_uk = optional_line(
             self.name_uk.as_deref(),
             current.and_then(|u| u.name_uk.as_deref()),
             "name_uk",
             NAME_MAX,
-            false,
             errors,
         );
         let country = choice(
@@ -455,28 +259,25 @@ impl BranchInput {
                 None
             }),
         };
-        let name = text(
+        let name = required_line(
             self.name.as_deref(),
             current.map(|b| b.name.as_str()),
             "name",
             NAME_MAX,
-            true,
             errors,
         );
-        let name_uk = text(
+        let name_uk = optional_line(
             self.name_uk.as_deref(),
             current.and_then(|b| b.name_uk.as_deref()),
             "name_uk",
             NAME_MAX,
-            false,
             errors,
         );
-        let region = text(
+        let region = required_line(
             self.region.as_deref(),
             current.map(|b| b.region.as_str()),
             "region",
             REGION_MAX,
-            true,
             errors,
         );
         let sector = choice(
@@ -493,27 +294,27 @@ impl BranchInput {
             SizeBand::parse,
             errors,
         );
-        let languages = parse_languages(
+        let languages = language_codes(
             self.languages.as_ref(),
             current.map(|b| &b.languages),
+            "languages",
+            10,
             errors,
         );
-        let wished_region = text(
+        let wished_region = optional_line(
             self.wished_region.as_deref(),
             current.map(|b| b.wished_region.as_str()),
             "wished_region",
             REGION_MAX,
-            false,
             errors,
         )
         .unwrap_or_default();
-        let at_risk = match &self.at_risk {
-            None => current.is_some_and(|b| b.at_risk),
-            Some(v) => v.flag().unwrap_or_else(|()| {
-                errors.add("at_risk", "err-wrong-type");
-                false
-            }),
-        };
+        let at_risk = flag(
+            self.at_risk.as_ref(),
+            current.map(|b| b.at_risk),
+            "at_risk",
+            errors,
+        );
         Some(BranchFields {
             union_id: union_id?,
             name: name?,
@@ -545,34 +346,24 @@ impl PersonInput {
             Some(None) => Some(None),
             None => Some(current.and_then(|p| p.branch_id)),
         };
-        let name = text(
+        let name = required_line(
             self.name.as_deref(),
             current.map(|p| p.name.as_str()),
             "name",
             NAME_MAX,
-            true,
             errors,
         );
-        let email = text(
+        let email = email(
             self.email.as_deref(),
             current.and_then(|p| p.email.as_deref()),
             "email",
-            254,
-            false,
             errors,
-        )
-        .map(|e| crate::auth::normalise_email(&e));
-        if let Some(e) = &email {
-            if !crate::auth::is_plausible_email(e) {
-                errors.add("email", "err-email");
-            }
-        }
-        let phone = text(
+        );
+        let phone = optional_line(
             self.phone.as_deref(),
             current.and_then(|p| p.phone.as_deref()),
             "phone",
             40,
-            false,
             errors,
         );
         if let Some(p) = &phone {
@@ -589,13 +380,12 @@ impl PersonInput {
             BranchRole::parse,
             errors,
         );
-        let at_risk = match &self.at_risk {
-            None => current.is_some_and(|p| p.at_risk),
-            Some(v) => v.flag().unwrap_or_else(|()| {
-                errors.add("at_risk", "err-wrong-type");
-                false
-            }),
-        };
+        let at_risk = flag(
+            self.at_risk.as_ref(),
+            current.map(|p| p.at_risk),
+            "at_risk",
+            errors,
+        );
         Some(PersonFields {
             branch_id: branch_id?,
             name: name?,
@@ -605,16 +395,6 @@ impl PersonInput {
             at_risk,
         })
     }
-}
-
-/// What search matches on: every name a record goes by, lower-cased.
-pub fn search_key(parts: &[Option<&str>]) -> String {
-    parts
-        .iter()
-        .flatten()
-        .map(|p| p.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Form values as typed, for re-showing a form with its errors.
@@ -836,42 +616,13 @@ mod tests {
     }
 
     #[test]
-    fn search_keys_fold_case_in_both_scripts() {
-        assert_eq!(
-            search_key(&[Some("Kyiv Metro"), Some("Київський Метрополітен"), None]),
-            "kyiv metro київський метрополітен"
-        );
-    }
-
-    #[test]
     fn every_vocabulary_value_has_a_name_in_both_languages() {
-        use crate::i18n::{message_ids, Lang};
         let mut keys: Vec<&str> = Vec::new();
         keys.extend(Country::ALL.iter().map(|v| v.label_key()));
         keys.extend(UnionKind::ALL.iter().map(|v| v.label_key()));
         keys.extend(Sector::ALL.iter().map(|v| v.label_key()));
         keys.extend(SizeBand::ALL.iter().map(|v| v.label_key()));
         keys.extend(BranchRole::ALL.iter().map(|v| v.label_key()));
-        keys.extend(crate::auth::Role::ALL.iter().map(|r| r.label_key()));
-        keys.extend(
-            crate::affiliations::model::AffiliationKind::ALL
-                .iter()
-                .map(|v| v.label_key()),
-        );
-        keys.extend(
-            crate::affiliations::model::AffiliationStatus::ALL
-                .iter()
-                .map(|v| v.label_key()),
-        );
-        for lang in Lang::ALL {
-            let ids = message_ids(lang);
-            for key in &keys {
-                assert!(
-                    ids.iter().any(|i| i == key),
-                    "{key} missing in {}",
-                    lang.code()
-                );
-            }
-        }
+        assert_eq!(crate::i18n::missing_messages(keys), Vec::<String>::new());
     }
 }

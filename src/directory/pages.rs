@@ -11,8 +11,10 @@ use super::actions;
 use super::model::*;
 use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
 use crate::auth::Action;
-use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{Form, Id, Paging, Query};
+use crate::common::input::{FieldErrors, Loose};
+use crate::common::paging::Paging;
+use crate::web::error::AppError;
+use crate::web::extract::{Form, Id, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 /// Filters and page number of a list page, as typed.

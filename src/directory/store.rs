@@ -6,9 +6,11 @@ use sqlx::Row;
 
 use super::model::*;
 use crate::auth::Scope;
+use crate::common::clock;
+use crate::common::input::search_key;
+use crate::common::paging::Paging;
 use crate::db::sql::{self, Value, Where};
 use crate::db::{self, Conn, Db, DbError};
-use crate::web::extract::Paging;
 
 /// Filters for the union list.
 #[derive(Clone, Debug, Default)]
@@ -164,7 +166,7 @@ pub async fn get_union(db: &Db, id: UnionId) -> Result<Option<Union>, DbError> {
 }
 
 pub async fn insert_union(conn: &mut Conn, f: &UnionFields) -> Result<UnionId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO unions (name, name_uk, country, kind, search_key, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -196,7 +198,7 @@ pub async fn update_union(
     .bind(f.country.code())
     .bind(f.kind.code())
     .bind(search_key(&[Some(&f.name), f.name_uk.as_deref()]))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(version)
     .execute(db.pool())
@@ -318,7 +320,7 @@ pub async fn union_exists(db: &Db, id: UnionId) -> Result<bool, DbError> {
 }
 
 pub async fn insert_branch(conn: &mut Conn, f: &BranchFields) -> Result<BranchId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO branches (union_id, name, name_uk, region, sector, size_band, languages, wished_region,
              at_risk, search_key, created_at, updated_at)
@@ -363,7 +365,7 @@ pub async fn update_branch(
         f.name_uk.as_deref(),
         Some(&f.region),
     ]))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(version)
     .bind(f.languages.join(","))
@@ -447,7 +449,7 @@ fn person_search_key(f: &PersonFields) -> String {
 }
 
 pub async fn insert_person(conn: &mut Conn, f: &PersonFields) -> Result<PersonId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO people (branch_id, name, email, phone, role, at_risk, search_key, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -483,7 +485,7 @@ pub async fn update_person(
     .bind(f.role.code())
     .bind(db::flag(f.at_risk))
     .bind(person_search_key(f))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(version)
     .execute(db.pool())

@@ -188,6 +188,22 @@ pub fn message_ids(lang: Lang) -> Vec<String> {
         .collect()
 }
 
+/// The keys that lack a message in either language, as `uk: key` (for the
+/// tests of every vocabulary, role and action that is shown by name).
+#[cfg(test)]
+pub fn missing_messages<K: AsRef<str>>(keys: impl IntoIterator<Item = K>) -> Vec<String> {
+    let ids: Vec<(Lang, Vec<String>)> = Lang::ALL.iter().map(|&l| (l, message_ids(l))).collect();
+    let mut missing = Vec::new();
+    for key in keys {
+        for (lang, known) in &ids {
+            if !known.iter().any(|i| i == key.as_ref()) {
+                missing.push(format!("{}: {}", lang.code(), key.as_ref()));
+            }
+        }
+    }
+    missing
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

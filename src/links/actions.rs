@@ -4,9 +4,10 @@
 use super::model::*;
 use super::store;
 use crate::auth::{Action, Principal, Scope};
+use crate::common::ids::BranchId;
+use crate::common::input::FieldErrors;
 use crate::db::{Db, DbError};
-use crate::directory::BranchId;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::AppError;
 
 /// A link with what its page and `/stats` show.
 pub struct Stats {
@@ -67,7 +68,7 @@ async fn check_refs(conn: &mut crate::db::Conn, f: &LinkFields) -> Result<(), Ap
             errors.add("statement_id", "err-unknown-statement");
         }
     }
-    errors.into_result()
+    Ok(errors.into_result()?)
 }
 
 pub async fn create(db: &Db, who: &Principal, input: &LinkInput) -> Result<Link, AppError> {

@@ -10,11 +10,13 @@ use utoipa::ToSchema;
 use super::actions;
 use super::model::*;
 use super::store;
+use crate::common::ids::BranchId;
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
+use crate::common::paging::Paging;
 use crate::directory::api::ListJson;
-use crate::directory::model::Loose;
-use crate::directory::BranchId;
-use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{ApiJson, Paging, Query};
+use crate::web::error::AppError;
+use crate::web::extract::{ApiJson, Query};
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]
@@ -41,7 +43,7 @@ pub struct LinkJson {
 
 #[derive(Serialize, ToSchema)]
 pub struct DayJson {
-    /// YYYY-MM-DD (UTC).
+    /// YYYY-MM-DD: the last day the link works.
     pub date: String,
     pub clicks: i64,
 }

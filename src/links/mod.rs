@@ -128,7 +128,7 @@ pub fn routes() -> Vec<Route> {
             201,
         )),
         Route::get("/api/v1/links/{id}/stats", BranchLinks, api::stats).doc(doc(
-            "Clicks by day (UTC) of a link and of the branch copies the caller may see",
+            "Clicks by day of a link and of the branch copies the caller may see",
             None,
             Some("LinkStatsJson"),
             200,

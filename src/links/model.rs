@@ -5,17 +5,12 @@
 
 use serde::Deserialize;
 
-use crate::appeals::AppealId;
-use crate::db::typed_id;
-use crate::directory::model::Loose;
-use crate::directory::BranchId;
-use crate::web::error::FieldErrors;
-use crate::web::fields::line;
+use crate::common::actions::CampaignAction;
+use crate::common::clock;
+use crate::common::ids::{AppealId, BranchId, StatementId};
+use crate::common::input::{id, is_web_address, line, slug_problem, FieldErrors, Loose};
 
-typed_id!(
-    /// A short link, or a branch's copy of one.
-    LinkId
-);
+pub use crate::common::ids::LinkId;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
@@ -25,7 +20,7 @@ pub struct Link {
     /// What the link is for, as the campaign's own pages name it.
     pub title: String,
     pub appeal_id: Option<AppealId>,
-    pub statement_id: Option<crate::statements::StatementId>,
+    pub statement_id: Option<StatementId>,
     /// The campaign action it promotes (a key of `home::ACTIONS`).
     pub action: Option<String>,
     /// The link this one is a branch's copy of.
@@ -45,70 +40,8 @@ impl Link {
 
     /// The day the link last works, as typed in the form.
     pub fn expires_on(&self) -> Option<jiff::civil::Date> {
-        let t = jiff::Timestamp::from_second(self.expires_at? - 1).ok()?;
-        Some(t.to_zoned(jiff::tz::TimeZone::UTC).date())
+        Some(clock::day_of(self.expires_at? - 1))
     }
-}
-
-/// Words a slug may not be: the site's own paths and words that would
-/// mislead on a leaflet.
-const RESERVED: &[&str] = &[
-    "admin",
-    "api",
-    "app",
-    "login",
-    "logout",
-    "new",
-    "edit",
-    "static",
-    "setup",
-    "qr",
-    "s",
-    "stats",
-    "links",
-    "www",
-    "help",
-    "support",
-    "account",
-    "donate-now",
-    "official",
-    "security",
-];
-
-/// Why a slug cannot be used, as a message id; `None` when it can.
-pub fn slug_problem(slug: &str) -> Option<&'static str> {
-    if slug.is_empty() {
-        Some("err-required")
-    } else if !slug.is_ascii() {
-        // Cyrillic "а" looks like Latin "a": a leaflet must say what it means.
-        Some("err-slug-ascii")
-    } else if !(2..=60).contains(&slug.len())
-        || !slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        || slug.starts_with('-')
-        || slug.ends_with('-')
-        || slug.contains("--")
-    {
-        Some("err-link-slug")
-    } else if RESERVED.contains(&slug) {
-        Some("err-slug-reserved")
-    } else {
-        None
-    }
-}
-
-/// Whether `url` is an absolute web address a redirect may send people to.
-pub fn valid_target(url: &str) -> bool {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http"))
-        && !host.is_empty()
-        && !host.contains('@')
-        && url.len() <= 2_000
-        && url.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// Letters for generated slugs: no 0/o, 1/l/i, which people misread from paper.
@@ -150,7 +83,7 @@ pub struct LinkFields {
     pub target_url: String,
     pub title: String,
     pub appeal_id: Option<AppealId>,
-    pub statement_id: Option<crate::statements::StatementId>,
+    pub statement_id: Option<StatementId>,
     pub action: Option<String>,
     pub expires_at: Option<i64>,
 }
@@ -177,7 +110,7 @@ impl LinkInput {
             true,
             errors,
         );
-        if !target_url.is_empty() && !errors.has("target_url") && !valid_target(&target_url) {
+        if !target_url.is_empty() && !errors.has("target_url") && !is_web_address(&target_url) {
             errors.add("target_url", "err-link-target");
         }
         let title = line(
@@ -190,30 +123,16 @@ impl LinkInput {
         );
         let appeal_id = match &self.appeal_id {
             None => current.and_then(|l| l.appeal_id),
-            Some(v) => match v.int() {
-                None => None,
-                Some(Ok(id)) => Some(AppealId(id)),
-                Some(Err(())) => {
-                    errors.add("appeal_id", "err-number");
-                    None
-                }
-            },
+            Some(v) => id(Some(v), "appeal_id", "err-number", errors),
         };
         let statement_id = match &self.statement_id {
             None => current.and_then(|l| l.statement_id),
-            Some(v) => match v.int() {
-                None => None,
-                Some(Ok(id)) => Some(crate::statements::StatementId(id)),
-                Some(Err(())) => {
-                    errors.add("statement_id", "err-wrong-type");
-                    None
-                }
-            },
+            Some(v) => id(Some(v), "statement_id", "err-wrong-type", errors),
         };
         let action = match self.action.as_deref().map(str::trim) {
             None => current.and_then(|l| l.action.clone()),
             Some("") => None,
-            Some(key) if crate::home::ACTIONS.iter().any(|a| a.key == key) => Some(key.to_owned()),
+            Some(key) if CampaignAction::find(key).is_some() => Some(key.to_owned()),
             Some(_) => {
                 errors.add("action", "err-choice");
                 None
@@ -223,12 +142,8 @@ impl LinkInput {
             None => current.and_then(|l| l.expires_at),
             Some("") => None,
             Some(text) => match text.parse::<jiff::civil::Date>() {
-                // The link works to the end of that day (UTC).
-                Ok(date) => date
-                    .tomorrow()
-                    .ok()
-                    .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-                    .map(|z| z.timestamp().as_second()),
+                // The link works to the end of that day.
+                Ok(date) => date.tomorrow().ok().map(clock::start_of),
                 Err(_) => {
                     errors.add("expires_on", "err-date");
                     None
@@ -273,15 +188,15 @@ mod tests {
 
     #[test]
     fn targets_are_absolute_web_addresses() {
-        assert!(valid_target("https://donate.example/x?y=1#z"));
-        assert!(valid_target("http://example.org"));
-        assert!(!valid_target("javascript:alert(1)"));
-        assert!(!valid_target("/appeals/1"));
-        assert!(!valid_target("//evil.example"));
-        assert!(!valid_target("https://"));
-        assert!(!valid_target("https://user@evil.example"));
-        assert!(!valid_target("https://a.example/with space"));
-        assert!(!valid_target("ftp://files.example"));
+        assert!(is_web_address("https://donate.example/x?y=1#z"));
+        assert!(is_web_address("http://example.org"));
+        assert!(!is_web_address("javascript:alert(1)"));
+        assert!(!is_web_address("/appeals/1"));
+        assert!(!is_web_address("//evil.example"));
+        assert!(!is_web_address("https://"));
+        assert!(!is_web_address("https://user@evil.example"));
+        assert!(!is_web_address("https://a.example/with space"));
+        assert!(!is_web_address("ftp://files.example"));
     }
 
     #[test]

@@ -14,12 +14,15 @@ use super::api::branch_of;
 use super::model::*;
 use super::store;
 use crate::auth::{Action, Scope};
-use crate::directory::model::{Branch, Loose};
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
+use crate::common::paging::Paging;
+use crate::directory::model::Branch;
 use crate::directory::pages::Pager;
 use crate::directory::store as directory;
 use crate::qr::Drawing;
-use crate::web::error::{form_errors, AppError, FieldErrors};
-use crate::web::extract::{Form, Paging, Query};
+use crate::web::error::{form_errors, AppError};
+use crate::web::extract::{Form, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 /// The public redirect, for what the in-memory path did not answer: a link
@@ -34,7 +37,7 @@ pub async fn follow(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    if link.expired(crate::db::now()) {
+    if link.expired(crate::common::clock::now()) {
         return Err(AppError::Gone);
     }
     app.links.reload(&app.db).await?;
@@ -151,7 +154,7 @@ pub async fn poster(
     let link = store::by_slug(&mut conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    if link.expired(crate::db::now()) {
+    if link.expired(crate::common::clock::now()) {
         return Err(AppError::Gone);
     }
     // The appeal's own title, in the reader's language, when it is for one.
@@ -171,7 +174,11 @@ pub async fn poster(
     let action_title = link
         .action
         .as_deref()
-        .and_then(|key| crate::home::ACTIONS.iter().find(|a| a.key == key))
+        .and_then(|key| {
+            crate::common::actions::ACTIONS
+                .iter()
+                .find(|a| a.key == key)
+        })
         .map(|a| ctx.tr.t(&a.title_key()));
     let title = Some(link.title.clone())
         .filter(|t| !t.is_empty())
@@ -204,7 +211,7 @@ struct ListPage {
 
 impl ListPage {
     fn ended(&self, l: &Link) -> bool {
-        l.expired(crate::db::now())
+        l.expired(crate::common::clock::now())
     }
 
     fn actions(&self) -> Vec<(String, String)> {
@@ -214,7 +221,7 @@ impl ListPage {
 
 /// The six actions, for a link's "promotes" choice.
 fn action_choices(ctx: &Ctx) -> Vec<(String, String)> {
-    crate::home::ACTIONS
+    crate::common::actions::ACTIONS
         .iter()
         .map(|a| (a.key.to_owned(), ctx.tr.t(&a.title_key())))
         .collect()
@@ -384,11 +391,9 @@ impl ShowPage {
     }
 }
 
-/// Thirty days of clicks, ending today (UTC), scaled to a chart 100 high.
+/// Thirty days of clicks, ending today, scaled to a chart 100 high.
 fn bars(daily: &[(String, i64)]) -> Vec<Bar> {
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
+    let today = crate::common::clock::today();
     let days: Vec<(String, i64)> = (0..30)
         .rev()
         .filter_map(|back| today.checked_sub(jiff::Span::new().days(back)).ok())

@@ -66,7 +66,7 @@ impl Redirects {
         let slugs = self.slugs.read().unwrap_or_else(|e| e.into_inner()).clone();
         let target = slugs.get(slug)?;
         match target.expires_at {
-            Some(t) if crate::db::now() >= t => None,
+            Some(t) if crate::common::clock::now() >= t => None,
             _ => Some(target.clone()),
         }
     }
@@ -117,10 +117,7 @@ impl Redirects {
         if taken.is_empty() {
             return Ok(0);
         }
-        let day = jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()
-            .to_string();
+        let day = crate::common::clock::today().to_string();
         let counts: Vec<(LinkId, String, i64)> = taken
             .iter()
             .map(|(_, id, n)| (*id, day.clone(), i64::try_from(*n).unwrap_or(i64::MAX)))

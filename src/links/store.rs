@@ -4,12 +4,13 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::model::*;
-use crate::appeals::AppealId;
-use crate::auth::UserId;
+use crate::common::clock;
+use crate::common::ids::AppealId;
+use crate::common::ids::BranchId;
+use crate::common::ids::UserId;
+use crate::common::paging::Paging;
 use crate::db::sql::{self, Value, Where};
-use crate::db::{self, Conn, Db, DbError};
-use crate::directory::BranchId;
-use crate::web::extract::Paging;
+use crate::db::{Conn, Db, DbError};
 
 const COLUMNS: &str = "id, slug, target_url, title, appeal_id, statement_id, action, parent_id,
     branch_id, expires_at, version, created_at";
@@ -58,7 +59,7 @@ pub async fn insert(
     branch: Option<BranchId>,
     by: Option<UserId>,
 ) -> Result<LinkId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO links (slug, target_url, title, appeal_id, parent_id, branch_id, expires_at,
              created_by, created_at, updated_at, statement_id, action)
@@ -89,7 +90,7 @@ pub async fn update(
     f: &LinkFields,
     version: i64,
 ) -> Result<bool, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let done = sqlx::query(
         "UPDATE links SET target_url = $1, title = $2, appeal_id = $3, expires_at = $4,
              version = version + 1, updated_at = $5, statement_id = $8, action = $9

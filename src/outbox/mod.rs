@@ -136,7 +136,7 @@ impl Worker {
 
     /// Claims and sends one batch of due e-mails; returns how many were sent.
     pub async fn send_due(&self) -> Result<usize, DbError> {
-        let now = crate::db::now();
+        let now = crate::common::clock::now();
         let claimed = store::claim(&self.db, &self.name, now, now + LEASE_SECS, BATCH).await?;
         let mut sent = 0;
         for row in claimed {
@@ -153,7 +153,7 @@ impl Worker {
                 Err(error) => {
                     let attempts = row.attempts + 1;
                     let give_up = attempts >= MAX_ATTEMPTS;
-                    let next = crate::db::now() + backoff(attempts);
+                    let next = crate::common::clock::now() + backoff(attempts);
                     store::mark_failed(
                         &self.db, row.id, &self.name, attempts, next, give_up, &error,
                     )

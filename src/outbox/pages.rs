@@ -25,12 +25,12 @@ async fn outbox(State(app): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let zone = ctx
         .account()
         .and_then(|a| a.time_zone.clone())
-        .unwrap_or_else(|| crate::speakers::clock::DEFAULT_ZONE.to_owned());
+        .unwrap_or_else(|| crate::common::clock::CAMPAIGN_ZONE.to_owned());
     let mails = store::recent(&app.db, 200)
         .await?
         .into_iter()
         .map(|m| {
-            let when = crate::speakers::clock::format(&ctx.tr, m.created_at, &zone);
+            let when = crate::common::clock::format(&ctx.tr, m.created_at, &zone);
             (m, when)
         })
         .collect();

@@ -3,7 +3,8 @@
 use sqlx::Row;
 
 use super::Mail;
-use crate::db::{self, Conn, Db, DbError};
+use crate::common::clock;
+use crate::db::{Conn, Db, DbError};
 
 /// A claimed e-mail, ready to send.
 pub struct Queued {
@@ -16,7 +17,7 @@ pub struct Queued {
 }
 
 pub async fn insert(conn: &mut Conn, mail: &Mail) -> Result<(), DbError> {
-    let now = db::now();
+    let now = clock::now();
     sqlx::query(
         "INSERT INTO outbox (kind, to_address, lang, subject, body, created_at, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -86,7 +87,7 @@ pub async fn mark_sent(db: &Db, id: i64, worker: &str) -> Result<(), DbError> {
         "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_until = NULL
          WHERE id = $2 AND claimed_by = $3",
     )
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id)
     .bind(worker)
     .execute(db.pool())
@@ -104,7 +105,7 @@ pub async fn mark_failed(
     give_up: bool,
     error: &str,
 ) -> Result<(), DbError> {
-    let failed_at = give_up.then(db::now);
+    let failed_at = give_up.then(crate::common::clock::now);
     sqlx::query(
         "UPDATE outbox SET attempts = $1, next_attempt_at = $2, failed_at = $3, last_error = $4,
              claimed_by = NULL, claimed_until = NULL

@@ -8,10 +8,11 @@ use super::mail::{self, Kind, Recipient};
 use super::model::*;
 use super::store::{self, Visible};
 use crate::auth::{Action, Principal, Scope};
+use crate::common::input::FieldErrors;
 use crate::db::{Conn, Db};
 use crate::directory::store as directory;
 use crate::outbox;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::AppError;
 
 /// The requests a caller may see.
 pub async fn visible_to(db: &Db, who: &Principal) -> Result<Visible, AppError> {
@@ -138,11 +139,11 @@ pub async fn public_request(
 /// The body of a state change: whom to offer to, or what to report.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct VerbInput {
-    pub speaker_id: Option<crate::directory::model::Loose>,
-    pub attendance: Option<crate::directory::model::Loose>,
+    pub speaker_id: Option<crate::common::input::Loose>,
+    pub attendance: Option<crate::common::input::Loose>,
     pub report: Option<String>,
     /// For a coordinator linking a visitor's request to a branch on offer.
-    pub branch_id: Option<crate::directory::model::Loose>,
+    pub branch_id: Option<crate::common::input::Loose>,
 }
 
 fn not_allowed(from: Status) -> AppError {
@@ -234,10 +235,10 @@ pub async fn act(
     } else {
         None
     };
-    if verb == Verb::Hold && request.starts_at > crate::db::now() {
+    if verb == Verb::Hold && request.starts_at > crate::common::clock::now() {
         errors.add("status", "err-not-yet-held");
     }
-    if verb == Verb::Offer && request.starts_at <= crate::db::now() {
+    if verb == Verb::Offer && request.starts_at <= crate::common::clock::now() {
         errors.add("starts_at", "err-in-the-past");
     }
     let branch_link = match (verb, &input.branch_id) {
@@ -409,7 +410,8 @@ pub async fn matches(db: &Db, request: &Request) -> Result<Vec<Match>, AppError>
         let candidate = Candidate {
             languages: speaker.languages.clone(),
             topics: speaker.topics.clone(),
-            home_zone: zone(&speaker.time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+            home_zone: crate::common::clock::zone(&speaker.time_zone)
+                .unwrap_or(jiff::tz::TimeZone::UTC),
             online: speaker.online,
             in_person: speaker.in_person,
             regions: speaker.regions.clone(),
@@ -440,7 +442,7 @@ pub async fn create_speaker(
     let mut errors = FieldErrors::new();
     let fields = input.parse(None, &mut errors);
     let user = match account_email
-        .map(crate::auth::normalise_email)
+        .map(crate::common::input::normalise_email)
         .filter(|e| !e.is_empty())
     {
         Some(email) => match crate::auth::store::find_id_by_email(db, &email).await? {
@@ -471,7 +473,7 @@ pub async fn edit_speaker(
 ) -> Result<Speaker, AppError> {
     let current = speaker_for_edit(db, who, id).await?;
     let mut errors = FieldErrors::new();
-    let version = crate::directory::model::parse_version(input.version.as_ref(), &mut errors)
+    let version = crate::common::input::parse_version(input.version.as_ref(), &mut errors)
         .unwrap_or(current.version);
     let fields = input.parse(Some(&current), &mut errors);
     errors.into_result()?;

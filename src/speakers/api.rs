@@ -11,10 +11,12 @@ use super::actions::{self, VerbInput};
 use super::model::*;
 use super::store::{self, RequestFilter};
 use crate::auth::Action;
+use crate::common::ids::BranchId;
+use crate::common::input::FieldErrors;
+use crate::common::paging::Paging;
 use crate::directory::api::ListJson;
-use crate::directory::BranchId;
-use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{optional_param, ApiJson, Id, Paging, Query};
+use crate::web::error::AppError;
+use crate::web::extract::{optional_param, ApiJson, Id, Query};
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]
@@ -127,7 +129,7 @@ pub struct VerbBody {
 }
 
 fn rfc3339_in(seconds: i64, zone_name: &str) -> String {
-    let tz = zone(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = crate::common::clock::zone(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_second(seconds)
         .map(|t| t.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
         .unwrap_or_default()
@@ -136,7 +138,7 @@ fn rfc3339_in(seconds: i64, zone_name: &str) -> String {
 pub fn request_json(r: Request) -> SpeakerRequestJson {
     let local = jiff::Timestamp::from_second(r.starts_at)
         .map(|t| {
-            t.to_zoned(zone(&r.time_zone).unwrap_or(jiff::tz::TimeZone::UTC))
+            t.to_zoned(crate::common::clock::zone(&r.time_zone).unwrap_or(jiff::tz::TimeZone::UTC))
                 .strftime("%Y-%m-%dT%H:%M")
                 .to_string()
         })
@@ -279,7 +281,7 @@ pub async fn list_requests(
             .upcoming
             .as_deref()
             .filter(|u| *u == "true" || *u == "1")
-            .map(|_| crate::db::now()),
+            .map(|_| crate::common::clock::now()),
     };
     errors.into_result()?;
     let visible = actions::visible_to(&app.db, &ctx.principal).await?;

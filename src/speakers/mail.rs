@@ -1,8 +1,8 @@
 //! The e-mails a booking sends, each in its recipient's language and with
 //! times in the recipient's zone.
 
-use super::clock;
 use super::model::{Request, Speaker};
+use crate::common::clock;
 use crate::i18n::{Lang, Tr};
 use crate::outbox::Mail;
 

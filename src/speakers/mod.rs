@@ -3,7 +3,6 @@
 
 pub mod actions;
 pub mod api;
-pub mod clock;
 pub mod ics;
 pub mod mail;
 pub mod model;

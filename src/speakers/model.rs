@@ -8,21 +8,13 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
-use crate::db::typed_id;
-use crate::directory::model::{Loose, TextList};
-use crate::web::error::FieldErrors;
+use crate::common::clock::{zone, KYIV};
+use crate::common::input::{
+    count, email, flag, id, is_language_code, items, line, long_text, FieldErrors, Loose, TextList,
+};
 
-typed_id!(
-    /// A campaign or Ukrainian trade-union speaker.
-    SpeakerId
-);
-typed_id!(
-    /// A branch's request for a speaker, and the booking it becomes.
-    RequestId
-);
-
-/// The zone Ukrainian speakers also see every time in.
-pub const KYIV: &str = "Europe/Kyiv";
+use crate::common::ids::BranchId;
+pub use crate::common::ids::{RequestId, SpeakerId};
 
 /// Time kept free around an in-person booking for travel, and around an
 /// online one for a breath between meetings.
@@ -241,15 +233,6 @@ impl PlannedTime {
 pub enum Fold {
     Earlier,
     Later,
-}
-
-/// Looks up an IANA zone in the time-zone database built into the binary.
-pub fn zone(name: &str) -> Option<TimeZone> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 64 {
-        return None;
-    }
-    TimeZone::get(name).ok()
 }
 
 /// Turns a wall-clock date and time in a named zone into an instant. A time
@@ -533,14 +516,6 @@ pub fn fit(candidate: &Candidate, wanted: &Wanted) -> Fit {
     }
 }
 
-/// Splits a comma-separated list ("en, uk") into trimmed items.
-pub fn list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 /// A speaker as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Speaker {
@@ -597,124 +572,38 @@ pub struct SpeakerInput {
     pub version: Option<Loose>,
 }
 
-/// Language codes a speaker may list: two or three lower-case letters.
-fn language_code(code: &str) -> bool {
-    (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase())
-}
-
-fn flag(
-    value: &Option<Loose>,
-    current: Option<bool>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> bool {
-    match value {
-        None => current.unwrap_or(false),
-        Some(v) => match v.as_text().trim() {
-            "true" | "on" | "1" | "yes" => true,
-            "false" | "off" | "0" | "no" | "" => false,
-            _ => {
-                errors.add(field, "err-wrong-type");
-                false
-            }
-        },
-    }
-}
-
-/// One line of text: trimmed, at most `max` characters, no line breaks or
-/// other control characters (these end up in e-mail subjects and calendars).
-fn short_text(
-    value: &Option<String>,
-    current: Option<&str>,
-    field: &str,
-    max: usize,
-    errors: &mut FieldErrors,
-) -> String {
-    let text = long_text(value, current, field, max, errors);
-    if text.chars().any(char::is_control) {
-        errors.add(field, "err-control-chars");
-    }
-    text
-}
-
-/// Text that may run over several lines.
-fn long_text(
-    value: &Option<String>,
-    current: Option<&str>,
-    field: &str,
-    max: usize,
-    errors: &mut FieldErrors,
-) -> String {
-    let text = value.as_deref().or(current).unwrap_or("").trim().to_owned();
-    if text.chars().count() > max {
-        errors.add_with(field, "err-too-long", max);
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        errors.add(field, "err-control-chars");
-    }
-    text
-}
-
-fn items(
-    value: &Option<TextList>,
-    current: Option<&Vec<String>>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> Vec<String> {
-    let items = value
-        .as_ref()
-        .map(TextList::items)
-        .or_else(|| current.cloned())
-        .unwrap_or_default();
-    if items.len() > 30
-        || items
-            .iter()
-            .any(|i| i.chars().count() > 80 || i.chars().any(char::is_control))
-    {
-        errors.add(field, "err-list");
-    }
-    items
-}
-
 impl SpeakerInput {
     pub fn parse(
         &self,
         current: Option<&Speaker>,
         errors: &mut FieldErrors,
     ) -> Option<SpeakerFields> {
-        let name = short_text(
-            &self.name,
+        let name = line(
+            self.name.as_deref(),
             current.map(|s| s.name.as_str()),
             "name",
             200,
+            false,
             errors,
         );
         if name.is_empty() {
             errors.add("name", "err-required");
         }
-        let email = match (&self.email, current) {
-            (Some(e), _) => Some(crate::auth::normalise_email(e)).filter(|e| !e.is_empty()),
-            (None, Some(c)) => c.email.clone(),
-            (None, None) => None,
-        };
-        if email
-            .as_deref()
-            .is_some_and(|e| !crate::auth::is_plausible_email(e))
-        {
-            errors.add("email", "err-email");
-        }
+        let email = email(
+            self.email.as_deref(),
+            current.and_then(|s| s.email.as_deref()),
+            "email",
+            errors,
+        );
         let bio = long_text(
-            &self.bio,
+            self.bio.as_deref(),
             current.map(|s| s.bio.as_str()),
             "bio",
             4000,
             errors,
         );
         let languages: Vec<String> = items(
-            &self.languages,
+            self.languages.as_ref(),
             current.map(|s| &s.languages),
             "languages",
             errors,
@@ -724,12 +613,17 @@ impl SpeakerInput {
         .collect();
         if languages.is_empty() {
             errors.add("languages", "err-required");
-        } else if !languages.iter().all(|l| language_code(l)) {
+        } else if !languages.iter().all(|l| is_language_code(l)) {
             errors.add("languages", "err-language-codes");
         }
-        let topics = items(&self.topics, current.map(|s| &s.topics), "topics", errors);
+        let topics = items(
+            self.topics.as_ref(),
+            current.map(|s| &s.topics),
+            "topics",
+            errors,
+        );
         let regions = items(
-            &self.regions,
+            self.regions.as_ref(),
             current.map(|s| &s.regions),
             "regions",
             errors,
@@ -744,9 +638,14 @@ impl SpeakerInput {
         if zone(&time_zone).is_none() {
             errors.add("time_zone", "err-time-zone");
         }
-        let online = flag(&self.online, current.map(|s| s.online), "online", errors);
+        let online = flag(
+            self.online.as_ref(),
+            current.map(|s| s.online),
+            "online",
+            errors,
+        );
         let in_person = flag(
-            &self.in_person,
+            self.in_person.as_ref(),
             current.map(|s| s.in_person),
             "in_person",
             errors,
@@ -786,7 +685,7 @@ impl SpeakerInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub id: RequestId,
-    pub branch_id: Option<crate::directory::BranchId>,
+    pub branch_id: Option<BranchId>,
     pub branch_name: Option<String>,
     pub branch_name_uk: Option<String>,
     pub requested_by: Option<crate::auth::UserId>,
@@ -828,7 +727,7 @@ impl Request {
 /// The validated fields of a new request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestFields {
-    pub branch_id: Option<crate::directory::BranchId>,
+    pub branch_id: Option<BranchId>,
     pub contact_name: String,
     pub contact_email: Option<String>,
     pub branch_text: String,
@@ -871,17 +770,12 @@ impl RequestInput {
     /// Parses a new request. Which branch the caller may name is checked by
     /// the caller; here only the form of each field.
     pub fn parse(&self, now: Timestamp, errors: &mut FieldErrors) -> Option<RequestFields> {
-        let branch_id = match self.branch_id.as_ref().map(Loose::as_text) {
-            None => None,
-            Some(t) if t.trim().is_empty() => None,
-            Some(t) => match t.trim().parse() {
-                Ok(id) => Some(id),
-                Err(()) => {
-                    errors.add("branch_id", "err-unknown-branch");
-                    None
-                }
-            },
-        };
+        let branch_id = id(
+            self.branch_id.as_ref(),
+            "branch_id",
+            "err-unknown-branch",
+            errors,
+        );
         let zone_name = self.time_zone.clone().unwrap_or_default();
         let fold = match self.fold.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -957,8 +851,15 @@ impl RequestInput {
                 None
             }),
         };
-        let place = short_text(&self.place, None, "place", 300, errors);
-        let meeting_link = short_text(&self.meeting_link, None, "meeting_link", 500, errors);
+        let place = line(self.place.as_deref(), None, "place", 300, false, errors);
+        let meeting_link = line(
+            self.meeting_link.as_deref(),
+            None,
+            "meeting_link",
+            500,
+            false,
+            errors,
+        );
         let web_address =
             meeting_link.starts_with("https://") || meeting_link.starts_with("http://");
         if !meeting_link.is_empty() && !web_address {
@@ -967,33 +868,27 @@ impl RequestInput {
         if format.is_some_and(Format::needs_travel) && place.is_empty() {
             errors.add("place", "err-place-needed");
         }
-        let audience = match self.audience.as_ref().map(Loose::as_text) {
-            None => None,
-            Some(t) if t.trim().is_empty() => None,
-            Some(t) => match t.trim().parse::<i64>() {
-                Ok(n) if (1..=100_000).contains(&n) => Some(n),
-                _ => {
-                    errors.add_with("audience", "err-range", "1–100000");
-                    None
-                }
-            },
-        };
-        let interpretation = flag(&self.interpretation, None, "interpretation", errors);
-        let topics = items(&self.topics, None, "topics", errors);
-        let notes = long_text(&self.notes, None, "notes", 4000, errors);
-        let contact_name = short_text(&self.contact_name, None, "contact_name", 200, errors);
-        let contact_email = self
-            .contact_email
-            .as_deref()
-            .map(crate::auth::normalise_email)
-            .filter(|e| !e.is_empty());
-        if contact_email
-            .as_deref()
-            .is_some_and(|e| !crate::auth::is_plausible_email(e))
-        {
-            errors.add("contact_email", "err-email");
-        }
-        let branch_text = short_text(&self.branch_text, None, "branch_text", 200, errors);
+        let audience = count(self.audience.as_ref(), "audience", 100_000, errors);
+        let interpretation = flag(self.interpretation.as_ref(), None, "interpretation", errors);
+        let topics = items(self.topics.as_ref(), None, "topics", errors);
+        let notes = long_text(self.notes.as_deref(), None, "notes", 4000, errors);
+        let contact_name = line(
+            self.contact_name.as_deref(),
+            None,
+            "contact_name",
+            200,
+            false,
+            errors,
+        );
+        let contact_email = email(self.contact_email.as_deref(), None, "contact_email", errors);
+        let branch_text = line(
+            self.branch_text.as_deref(),
+            None,
+            "branch_text",
+            200,
+            false,
+            errors,
+        );
         let (planned, format) = (planned?, format?);
         errors.is_empty().then_some(RequestFields {
             branch_id,

@@ -9,20 +9,23 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::actions::{self, Match, VerbInput};
-use super::clock;
 use super::model::*;
 use super::store::{self, RequestFilter, Visible};
 use crate::auth::Action;
-use crate::directory::model::{Branch, Loose, TextList};
+use crate::common::clock;
+use crate::common::input::FieldErrors;
+use crate::common::input::{Loose, TextList};
+use crate::common::paging::Paging;
+use crate::directory::model::Branch;
 use crate::directory::store as directory;
-use crate::web::error::{form_errors, AppError, FieldErrors};
-use crate::web::extract::{Form, Id, Paging, Query};
+use crate::web::error::{form_errors, AppError};
+use crate::web::extract::{Form, Id, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 /// The zone this viewer reads times in.
 async fn viewer_zone(app: &AppState, ctx: &Ctx) -> Result<String, AppError> {
     let Some(account) = ctx.account() else {
-        return Ok(clock::DEFAULT_ZONE.to_owned());
+        return Ok(clock::CAMPAIGN_ZONE.to_owned());
     };
     if let Some(z) = &account.time_zone {
         return Ok(z.clone());
@@ -32,7 +35,7 @@ async fn viewer_zone(app: &AppState, ctx: &Ctx) -> Result<String, AppError> {
             return Ok(s.time_zone);
         }
     }
-    Ok(clock::DEFAULT_ZONE.to_owned())
+    Ok(clock::CAMPAIGN_ZONE.to_owned())
 }
 
 /// A request as a row in a list, its time already written for the viewer.
@@ -116,7 +119,7 @@ pub async fn profile(
     let private = if own || ctx.may(Action::ManageSpeakers) {
         let filter = RequestFilter {
             speaker_id: Some(id),
-            after: Some(crate::db::now()),
+            after: Some(crate::common::clock::now()),
             ..Default::default()
         };
         let paging = Paging {
@@ -238,7 +241,7 @@ impl SpeakerFormValues {
 
 pub async fn new_speaker(ctx: Ctx) -> Result<Response, AppError> {
     let form = SpeakerFormValues {
-        time_zone: KYIV.to_owned(),
+        time_zone: clock::KYIV.to_owned(),
         online: Some("on".into()),
         languages: "uk, en".into(),
         ..Default::default()
@@ -415,7 +418,7 @@ struct EventsPage {
 pub async fn events(State(app): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let visible = actions::visible_to(&app.db, &ctx.principal).await?;
     let filter = RequestFilter {
-        after: Some(crate::db::now()),
+        after: Some(crate::common::clock::now()),
         ..Default::default()
     };
     let paging = Paging {
@@ -442,7 +445,7 @@ pub async fn events(State(app): State<AppState>, ctx: Ctx) -> Result<Response, A
 }
 
 fn zone_or_utc(name: &str) -> jiff::tz::TimeZone {
-    zone(name).unwrap_or(jiff::tz::TimeZone::UTC)
+    clock::zone(name).unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
 #[derive(Template)]
@@ -550,7 +553,7 @@ impl RequestFormValues {
     fn fresh() -> RequestFormValues {
         RequestFormValues {
             time: "19:00".into(),
-            time_zone: clock::DEFAULT_ZONE.into(),
+            time_zone: clock::CAMPAIGN_ZONE.into(),
             duration_minutes: "60".into(),
             format: Format::Online.code().into(),
             ..Default::default()
@@ -707,7 +710,7 @@ fn verbs_for(ctx: &Ctx, request: &Request, own_speaker: bool) -> Vec<Verb> {
                 .principal
                 .may_at(Action::ChangeBookings, request.branch_id),
         })
-        .filter(|&v| v != Verb::Hold || request.starts_at <= crate::db::now())
+        .filter(|&v| v != Verb::Hold || request.starts_at <= crate::common::clock::now())
         .collect()
 }
 
@@ -889,7 +892,7 @@ fn event_for<'a>(tr: &crate::i18n::Tr, r: &'a Request) -> super::ics::Event<'a> 
 /// and those of the last ninety days, cancelled ones included so that
 /// calendars drop them.
 async fn feed_requests(app: &AppState, filter: RequestFilter) -> Result<Vec<Request>, AppError> {
-    let since = crate::db::now() - 90 * 24 * 60 * 60;
+    let since = crate::common::clock::now() - 90 * 24 * 60 * 60;
     let filter = RequestFilter {
         after: Some(since),
         ..filter

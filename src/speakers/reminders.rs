@@ -15,7 +15,7 @@ use crate::web::error::AppError;
 pub const REMINDER_BEFORE_SECS: i64 = 2 * 24 * 60 * 60;
 
 pub async fn queue_due(db: &Db, base_url: &str) -> Result<usize, AppError> {
-    let now = crate::db::now();
+    let now = crate::common::clock::now();
     let mut tx = db.write().await?;
     let mut queued = 0;
     for (is_report, due) in [

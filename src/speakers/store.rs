@@ -4,12 +4,14 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::model::*;
-use crate::auth::UserId;
+use crate::common::clock;
+use crate::common::ids::BranchId;
+use crate::common::ids::UserId;
+use crate::common::input::split_list;
+use crate::common::paging::Paging;
 use crate::db::sql::{self, Value, Where};
 use crate::db::{self, Conn, Db, DbError};
-use crate::directory::BranchId;
 use crate::i18n::Lang;
-use crate::web::extract::Paging;
 
 fn bad(col: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {col} {value:?} in the database").into())
@@ -25,12 +27,12 @@ fn speaker_from(row: &AnyRow) -> Result<Speaker, sqlx::Error> {
             .try_get::<Option<String>, _>("email")?
             .filter(|e| !e.is_empty()),
         bio: row.try_get("bio")?,
-        languages: list(&row.try_get::<String, _>("languages")?),
-        topics: list(&row.try_get::<String, _>("topics")?),
+        languages: split_list(&row.try_get::<String, _>("languages")?),
+        topics: split_list(&row.try_get::<String, _>("topics")?),
         time_zone: row.try_get("time_zone")?,
         online: row.try_get::<i64, _>("online")? != 0,
         in_person: row.try_get::<i64, _>("in_person")? != 0,
-        regions: list(&row.try_get::<String, _>("regions")?),
+        regions: split_list(&row.try_get::<String, _>("regions")?),
         lang: Lang::from_code(&lang).ok_or_else(|| bad("lang", &lang))?,
         feed_token: row.try_get("feed_token")?,
         version: row.try_get("version")?,
@@ -42,7 +44,7 @@ const SPEAKER_COLUMNS: &str =
     regions, lang, feed_token, version";
 
 fn speaker_key(f: &SpeakerFields) -> String {
-    crate::directory::model::search_key(&[Some(&f.name), Some(&f.topics.join(" "))])
+    crate::common::input::search_key(&[Some(&f.name), Some(&f.topics.join(" "))])
 }
 
 pub async fn insert_speaker(
@@ -51,7 +53,7 @@ pub async fn insert_speaker(
     user: Option<UserId>,
     feed_token: &str,
 ) -> Result<SpeakerId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO speakers (user_id, name, email, bio, languages, topics, time_zone, online, in_person,
              regions, lang, feed_token, search_key, created_at, updated_at)
@@ -100,7 +102,7 @@ pub async fn update_speaker(
     .bind(f.regions.join(","))
     .bind(f.lang.code())
     .bind(speaker_key(f))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(version)
     .execute(db.pool())
@@ -278,7 +280,7 @@ fn request_from(row: &AnyRow) -> Result<Request, sqlx::Error> {
         meeting_link: row.try_get("meeting_link")?,
         audience: row.try_get("audience")?,
         interpretation: row.try_get::<i64, _>("interpretation")? != 0,
-        topics: list(&row.try_get::<String, _>("topics")?),
+        topics: split_list(&row.try_get::<String, _>("topics")?),
         notes: row.try_get("notes")?,
         status: Status::parse(&status).ok_or_else(|| bad("status", &status))?,
         speaker_id: row.try_get::<Option<i64>, _>("speaker_id")?.map(SpeakerId),
@@ -294,7 +296,7 @@ pub async fn insert_request(
     f: &RequestFields,
     by: Option<UserId>,
 ) -> Result<RequestId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO speaker_requests (branch_id, requested_by, contact_name, contact_email, branch_text,
              starts_at, time_zone, duration_minutes, format, place, meeting_link, audience, interpretation,
@@ -460,7 +462,7 @@ pub async fn move_request(
     .bind(speaker.map_or(0, |s| s.0))
     .bind(report.map_or(-1, |r| r.0))
     .bind(report.map_or("", |r| r.1))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(from.code())
     .execute(&mut *conn)
@@ -474,7 +476,7 @@ pub async fn set_request_branch(db: &Db, id: RequestId, branch: BranchId) -> Res
         "UPDATE speaker_requests SET branch_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
     )
     .bind(branch.0)
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .execute(db.pool())
     .await?;

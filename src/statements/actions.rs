@@ -3,8 +3,10 @@
 
 use super::model::*;
 use super::store;
+use crate::common::clock::today;
+use crate::common::input::FieldErrors;
 use crate::db::{Db, DbError};
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::AppError;
 
 fn taken(e: DbError) -> AppError {
     if e.is_unique_violation() {
@@ -12,10 +14,6 @@ fn taken(e: DbError) -> AppError {
     } else {
         e.into()
     }
-}
-
-fn today() -> jiff::civil::Date {
-    crate::affiliations::actions::today()
 }
 
 pub async fn get(db: &Db, id_or_slug: &str) -> Result<Statement, AppError> {

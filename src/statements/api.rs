@@ -10,9 +10,10 @@ use utoipa::ToSchema;
 use super::actions;
 use super::model::*;
 use super::store;
+use crate::common::paging::Paging;
 use crate::directory::api::ListJson;
 use crate::web::error::AppError;
-use crate::web::extract::{ApiJson, Paging, Query};
+use crate::web::extract::{ApiJson, Query};
 use crate::web::AppState;
 
 #[derive(Serialize, ToSchema)]

@@ -5,16 +5,12 @@
 
 use serde::Deserialize;
 
-use crate::db::typed_id;
-use crate::directory::model::Loose;
+use crate::common::input::{
+    date, flag, is_web_address, line, long_text, slug_problem, FieldErrors, Loose, LONG_TEXT_MAX,
+};
 use crate::i18n::Lang;
-use crate::web::error::FieldErrors;
-use crate::web::fields::{date, line, long_text};
 
-typed_id!(
-    /// A statement or news item.
-    StatementId
-);
+pub use crate::common::ids::StatementId;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
@@ -125,12 +121,14 @@ impl StatementInput {
             self.body.as_deref(),
             current.map(|s| s.body.as_str()),
             "body",
+            LONG_TEXT_MAX,
             errors,
         );
         let body_uk = long_text(
             self.body_uk.as_deref(),
             current.map(|s| s.body_uk.as_str()),
             "body_uk",
+            LONG_TEXT_MAX,
             errors,
         );
         let original = match self.original.as_deref().map(str::trim) {
@@ -167,10 +165,7 @@ impl StatementInput {
             false,
             errors,
         );
-        if !source_url.is_empty()
-            && !errors.has("source_url")
-            && !crate::links::model::valid_target(&source_url)
-        {
+        if !source_url.is_empty() && !errors.has("source_url") && !is_web_address(&source_url) {
             errors.add("source_url", "err-link-target");
         }
         let current_date = current.map(|s| s.published_on.to_string());
@@ -181,16 +176,16 @@ impl StatementInput {
             errors,
         )
         .unwrap_or(today);
-        let translation_reviewed = match &self.translation_reviewed {
-            None => current.is_some_and(|s| s.translation_reviewed),
-            Some(Loose::Bool(b)) => *b,
-            Some(Loose::Int(i)) => *i != 0,
-            Some(Loose::Text(t)) => matches!(t.trim(), "on" | "true" | "1" | "yes"),
-        };
+        let translation_reviewed = flag(
+            self.translation_reviewed.as_ref(),
+            current.map(|s| s.translation_reviewed),
+            "translation_reviewed",
+            errors,
+        );
         let slug = match (current, self.slug.as_deref().map(str::trim)) {
             (Some(s), None | Some("")) => s.slug.clone(),
             (_, Some(s)) if !s.is_empty() => {
-                if let Some(problem) = crate::links::model::slug_problem(s) {
+                if let Some(problem) = slug_problem(s) {
                     errors.add("slug", problem);
                 }
                 s.to_owned()

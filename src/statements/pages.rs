@@ -11,11 +11,13 @@ use serde::Deserialize;
 use super::actions;
 use super::model::*;
 use super::store;
-use crate::directory::model::Loose;
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
+use crate::common::paging::Paging;
 use crate::directory::pages::Pager;
 use crate::i18n::Lang;
-use crate::web::error::{form_errors, AppError, FieldErrors};
-use crate::web::extract::{Form, Paging, Query};
+use crate::web::error::{form_errors, AppError};
+use crate::web::extract::{Form, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 #[derive(Template)]
@@ -258,7 +260,7 @@ fn form_page(
 pub async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
     let form = StatementForm {
         original: "en".into(),
-        published_on: crate::affiliations::actions::today().to_string(),
+        published_on: crate::common::clock::today().to_string(),
         ..Default::default()
     };
     form_page(ctx, None, form, FieldErrors::new())

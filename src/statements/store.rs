@@ -4,10 +4,11 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::model::*;
+use crate::common::clock;
+use crate::common::paging::Paging;
 use crate::db::sql::{self, Where};
 use crate::db::{self, Conn, Db, DbError};
 use crate::i18n::Lang;
-use crate::web::extract::Paging;
 
 const COLUMNS: &str = "id, slug, title, title_uk, body, body_uk, source, source_url, published_on,
     original_lang, translation_reviewed, version, updated_at";
@@ -36,7 +37,7 @@ fn from_row(r: &AnyRow) -> Result<Statement, sqlx::Error> {
 }
 
 pub async fn insert(conn: &mut Conn, f: &StatementFields) -> Result<StatementId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO statements (slug, title, title_uk, body, body_uk, source, source_url,
              published_on, original_lang, translation_reviewed, created_at, updated_at)
@@ -81,7 +82,7 @@ pub async fn update(
     .bind(f.published_on.to_string())
     .bind(f.original.code())
     .bind(db::flag(f.translation_reviewed))
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .bind(version)
     .execute(&mut *conn)

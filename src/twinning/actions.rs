@@ -2,17 +2,17 @@
 //! the checks on proposals, activities and needs, suggestions, and the
 //! dormancy rule the worker applies.
 
-use jiff::Timestamp;
-
 use super::model::*;
 use super::store::{self, Visible};
 use crate::auth::{Action, Principal, Scope};
+use crate::common::ids::BranchId;
+use crate::common::input::FieldErrors;
 use crate::db::Db;
 use crate::directory::model::{Branch, Country};
-use crate::directory::{store as directory, BranchId};
+use crate::directory::store as directory;
 use crate::i18n::{Lang, Tr};
 use crate::outbox;
-use crate::web::error::{AppError, FieldErrors};
+use crate::web::error::AppError;
 
 pub fn visible_to(who: &Principal) -> Visible {
     match who.scope(Action::ViewTwinnings) {
@@ -134,13 +134,7 @@ pub async fn log_activity(
         return Err(AppError::conflict("ended", "err-link-ended"));
     }
     let mut errors = FieldErrors::new();
-    let today = Timestamp::now()
-        .to_zoned(
-            jiff::tz::TimeZone::get(crate::speakers::model::KYIV)
-                .unwrap_or(jiff::tz::TimeZone::UTC),
-        )
-        .date();
-    let fields = input.parse(today, &mut errors);
+    let fields = input.parse(crate::common::clock::today(), &mut errors);
     errors.into_result()?;
     let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
     let (by, name) = match who.account() {
@@ -295,7 +289,7 @@ pub async fn deliver_need(db: &Db, who: &Principal, id: NeedId) -> Result<Need, 
 /// The worker's dormancy pass: active links quiet for ninety days turn
 /// dormant, and coordinators hear of each, in their own language.
 pub async fn mark_dormant(db: &Db, base_url: &str) -> Result<usize, AppError> {
-    let now = crate::db::now();
+    let now = crate::common::clock::now();
     let cutoff = now - DORMANT_AFTER_DAYS * 24 * 60 * 60;
     let mut tx = db.write().await?;
     let quiet = store::quiet_active_links(&mut tx, cutoff).await?;

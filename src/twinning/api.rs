@@ -10,12 +10,14 @@ use utoipa::ToSchema;
 use super::actions;
 use super::model::*;
 use super::store::{self, LinkFilter, NeedFilter};
+use crate::common::ids::BranchId;
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
+use crate::common::paging::Paging;
 use crate::directory::api::{rfc3339, ListJson};
-use crate::directory::model::Loose;
-use crate::directory::BranchId;
 use crate::money::Money;
-use crate::web::error::{AppError, FieldErrors};
-use crate::web::extract::{optional_param, ApiJson, Id, Paging, Query};
+use crate::web::error::AppError;
+use crate::web::extract::{optional_param, ApiJson, Id, Query};
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]

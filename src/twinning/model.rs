@@ -4,24 +4,14 @@
 
 use serde::Deserialize;
 
-use crate::db::typed_id;
-use crate::directory::model::{vocabulary, Country, Loose, Sector, SizeBand};
-use crate::directory::{BranchId, UnionId};
-use crate::money::{Currency, Money};
-use crate::web::error::FieldErrors;
+use crate::common::ids::{BranchId, UnionId};
+use crate::common::input::{
+    choice, id, line, long_text, money, past_date, vocabulary, FieldErrors, Loose,
+};
+use crate::directory::model::{Country, Sector, SizeBand};
+use crate::money::Money;
 
-typed_id!(
-    /// A link between two branches.
-    TwinningId
-);
-typed_id!(
-    /// An entry in a link's activity log.
-    ActivityId
-);
-typed_id!(
-    /// Something a Ukrainian branch needs.
-    NeedId
-);
+pub use crate::common::ids::{ActivityId, NeedId, TwinningId};
 
 /// A link with no logged activity for this long turns dormant by itself.
 pub const DORMANT_AFTER_DAYS: i64 = 90;
@@ -298,88 +288,25 @@ pub struct ActivityInput {
     pub currency: Option<String>,
 }
 
-fn text(
-    value: &Option<String>,
-    field: &str,
-    max: usize,
-    multiline: bool,
-    errors: &mut FieldErrors,
-) -> String {
-    let t = value.as_deref().unwrap_or("").trim().to_owned();
-    if t.chars().count() > max {
-        errors.add_with(field, "err-too-long", max);
-    }
-    if t.chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
-        errors.add(field, "err-control-chars");
-    }
-    t
-}
-
-/// An amount from JSON, or typed in a form with a chosen currency.
-fn amount(
-    json: Option<Money>,
-    typed: &Option<String>,
-    currency: &Option<String>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> Option<Money> {
-    if let Some(m) = json {
-        return match Money::new(m.amount_minor, m.currency) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                errors.add(field, e.key());
-                None
-            }
-        };
-    }
-    let typed = typed.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
-    let default = currency.as_deref().and_then(Currency::parse);
-    match Money::parse(typed, default) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            errors.add(field, e.key());
-            None
-        }
-    }
-}
-
 impl ActivityInput {
     pub fn parse(
         &self,
         today: jiff::civil::Date,
         errors: &mut FieldErrors,
     ) -> Option<ActivityFields> {
-        let kind = match self.kind.as_deref().map(str::trim) {
-            None | Some("") => {
-                errors.add("kind", "err-required");
-                None
-            }
-            Some(k) => ActivityKind::parse(k).or_else(|| {
-                errors.add("kind", "err-choice");
-                None
-            }),
-        };
-        let happened_on = match self.happened_on.as_deref().map(str::trim) {
-            None | Some("") => Some(today),
-            Some(d) => match d.parse::<jiff::civil::Date>() {
-                Ok(d) if d > today => {
-                    errors.add("happened_on", "err-in-the-future");
-                    None
-                }
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.add("happened_on", "err-date");
-                    None
-                }
-            },
-        };
-        let note = text(&self.note, "note", 4000, true, errors);
-        let amount = amount(
+        let kind = choice(
+            self.kind.as_deref(),
+            None,
+            "kind",
+            ActivityKind::parse,
+            errors,
+        );
+        let happened_on = past_date(self.happened_on.as_deref(), "happened_on", today, errors);
+        let note = long_text(self.note.as_deref(), None, "note", 4000, errors);
+        let amount = money(
             self.amount,
-            &self.amount_text,
-            &self.currency,
+            self.amount_text.as_deref(),
+            self.currency.as_deref(),
             "amount",
             errors,
         );
@@ -442,21 +369,23 @@ pub struct NeedInput {
 
 impl NeedInput {
     pub fn parse(&self, errors: &mut FieldErrors) -> Option<NeedFields> {
-        let branch_id = match self.branch_id.as_ref().map(|b| b.as_text()) {
-            Some(t) if !t.trim().is_empty() => t.trim().parse::<BranchId>().ok().or_else(|| {
-                errors.add("branch_id", "err-unknown-branch");
-                None
-            }),
-            _ => {
-                errors.add("branch_id", "err-required");
-                None
-            }
-        };
-        let title = text(&self.title, "title", 200, false, errors);
-        if title.is_empty() {
-            errors.add("title", "err-required");
+        let branch_id = id(
+            self.branch_id.as_ref(),
+            "branch_id",
+            "err-unknown-branch",
+            errors,
+        );
+        if branch_id.is_none() {
+            errors.add("branch_id", "err-required");
         }
-        let description = text(&self.description, "description", 4000, true, errors);
+        let title = line(self.title.as_deref(), None, "title", 200, true, errors);
+        let description = long_text(
+            self.description.as_deref(),
+            None,
+            "description",
+            4000,
+            errors,
+        );
         let quantity = match self.quantity.as_ref().map(|q| q.as_text()) {
             None => Some(1),
             Some(t) if t.trim().is_empty() => Some(1),
@@ -472,7 +401,13 @@ impl NeedInput {
                 }
             },
         };
-        let cost = amount(self.cost, &self.cost_text, &self.currency, "cost", errors);
+        let cost = money(
+            self.cost,
+            self.cost_text.as_deref(),
+            self.currency.as_deref(),
+            "cost",
+            errors,
+        );
         let urgency = match self.urgency.as_deref().map(str::trim) {
             None | Some("") => Some(Urgency::Soon),
             Some(u) => Urgency::parse(u).or_else(|| {
@@ -494,6 +429,7 @@ impl NeedInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
 
     #[test]
     fn the_link_life_cycle_allows_exactly_these_moves() {

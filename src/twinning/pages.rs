@@ -12,11 +12,15 @@ use super::actions::{self, Ranked};
 use super::model::*;
 use super::store::{self, LinkFilter, NeedFilter};
 use crate::auth::{Action, Scope};
-use crate::directory::model::{Branch, Country, Loose, Sector};
-use crate::directory::{store as directory, BranchId};
+use crate::common::ids::BranchId;
+use crate::common::input::FieldErrors;
+use crate::common::input::Loose;
+use crate::common::paging::Paging;
+use crate::directory::model::{Branch, Country, Sector};
+use crate::directory::store as directory;
 use crate::money::Currency;
-use crate::web::error::{form_errors, AppError, FieldErrors};
-use crate::web::extract::{Form, Id, Paging, Query};
+use crate::web::error::{form_errors, AppError};
+use crate::web::extract::{Form, Id, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 fn status_of(errors: &FieldErrors) -> StatusCode {

@@ -4,13 +4,14 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::model::*;
-use crate::auth::UserId;
+use crate::common::clock;
+use crate::common::ids::UserId;
+use crate::common::ids::{BranchId, UnionId};
+use crate::common::paging::Paging;
 use crate::db::sql::{self, Value, Where};
-use crate::db::{self, Conn, Db, DbError};
+use crate::db::{Conn, Db, DbError};
 use crate::directory::model::{Country, Sector, SizeBand};
-use crate::directory::{BranchId, UnionId};
 use crate::money::{Currency, Money};
-use crate::web::extract::Paging;
 
 fn bad(col: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("unknown {col} {value:?} in the database").into())
@@ -113,7 +114,7 @@ pub async fn insert_link(
     ua: BranchId,
     by: Option<UserId>,
 ) -> Result<TwinningId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO twinnings (gb_branch_id, ua_branch_id, status, proposed_by, last_activity_at, created_at, updated_at)
          VALUES ($1, $2, 'proposed', $3, $4, $4, $4) RETURNING id",
@@ -135,7 +136,7 @@ pub async fn move_link(
     from: LinkStatus,
     to: LinkStatus,
 ) -> Result<bool, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let done = sqlx::query(
         "UPDATE twinnings SET status = $1, version = version + 1, updated_at = $2,
              last_activity_at = CASE WHEN $1 = 'active' THEN $2 ELSE last_activity_at END,
@@ -167,7 +168,7 @@ pub async fn make_dormant(conn: &mut Conn, id: TwinningId) -> Result<bool, DbErr
         "UPDATE twinnings SET status = 'dormant', dormant_notified = 1, version = version + 1, updated_at = $1
          WHERE id = $2 AND status = 'active'",
     )
-    .bind(db::now())
+    .bind(clock::now())
     .bind(id.0)
     .execute(&mut *conn)
     .await?;
@@ -215,7 +216,7 @@ pub async fn insert_activity(
     by: Option<UserId>,
     by_name: &str,
 ) -> Result<ActivityId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO twinning_activities (twinning_id, kind, happened_on, logged_by, logged_by_name, note,
              amount_minor, currency, created_at)
@@ -476,7 +477,7 @@ pub async fn get_need(conn: &mut Conn, id: NeedId) -> Result<Option<Need>, DbErr
 }
 
 pub async fn insert_need(conn: &mut Conn, f: &NeedFields) -> Result<NeedId, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let row = sqlx::query(
         "INSERT INTO needs (branch_id, title, description, quantity, cost_minor, currency, urgency, status,
              created_at, updated_at)
@@ -497,7 +498,7 @@ pub async fn insert_need(conn: &mut Conn, f: &NeedFields) -> Result<NeedId, DbEr
 
 /// Adopts an open need for a branch; `false` if it was no longer open.
 pub async fn adopt_need(conn: &mut Conn, id: NeedId, by: BranchId) -> Result<bool, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let done = sqlx::query(
         "UPDATE needs SET status = 'adopted', adopted_by = $1, adopted_at = $2, version = version + 1, updated_at = $2
          WHERE id = $3 AND status = 'open'",
@@ -511,7 +512,7 @@ pub async fn adopt_need(conn: &mut Conn, id: NeedId, by: BranchId) -> Result<boo
 }
 
 pub async fn deliver_need(conn: &mut Conn, id: NeedId) -> Result<bool, DbError> {
-    let now = db::now();
+    let now = clock::now();
     let done = sqlx::query(
         "UPDATE needs SET status = 'delivered', delivered_at = $1, version = version + 1, updated_at = $1
          WHERE id = $2 AND status = 'adopted'",

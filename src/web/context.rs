@@ -246,7 +246,7 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
         let hash = auth::sha256_hex(session_id);
         match store::find_session(&state.db, &hash).await {
             Ok(Some(session)) if session_alive(&session) => {
-                if crate::db::now() - session.last_seen_at > 60 {
+                if crate::common::clock::now() - session.last_seen_at > 60 {
                     if let Err(e) = store::touch_session(&state.db, &hash).await {
                         tracing::warn!(error = %e, "could not record session activity");
                     }
@@ -310,7 +310,7 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
 }
 
 fn session_alive(session: &store::SessionRecord) -> bool {
-    let now = crate::db::now();
+    let now = crate::common::clock::now();
     now - session.last_seen_at < auth::SESSION_IDLE_SECS
         && now - session.created_at < auth::SESSION_ABSOLUTE_SECS
 }

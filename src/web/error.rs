@@ -5,26 +5,14 @@
 //! which language: JSON under `/api/`, a page everywhere else. Internal causes
 //! are logged with their whole chain and never shown to the client.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::common::input::FieldErrors;
 use crate::db::DbError;
 use crate::i18n::Tr;
-
-/// Field name → message key (with an optional argument), in the order of the form.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldErrors(BTreeMap<String, FieldError>);
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    /// A message id in the locale files, such as `err-required`.
-    pub key: &'static str,
-    /// The value for the message's `$arg`, if it has one.
-    pub arg: Option<String>,
-}
 
 /// What a form page shows for a refused submission: the field errors, or a
 /// conflict as an error on the whole form; anything else is not the form's
@@ -34,76 +22,6 @@ pub fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
         AppError::Invalid(errors) => Ok(errors),
         AppError::Conflict { key, .. } => Ok(FieldErrors::one("form", key)),
         other => Err(other),
-    }
-}
-
-impl FieldErrors {
-    pub fn new() -> FieldErrors {
-        FieldErrors::default()
-    }
-
-    /// One problem with one field.
-    pub fn one(field: &str, key: &'static str) -> FieldErrors {
-        let mut errors = FieldErrors::new();
-        errors.add(field, key);
-        errors
-    }
-
-    /// Records the first error for a field; later ones for the same field wait
-    /// until the first is fixed.
-    pub fn add(&mut self, field: &str, key: &'static str) {
-        self.0
-            .entry(field.to_owned())
-            .or_insert(FieldError { key, arg: None });
-    }
-
-    pub fn add_with(&mut self, field: &str, key: &'static str, arg: impl ToString) {
-        self.0.entry(field.to_owned()).or_insert(FieldError {
-            key,
-            arg: Some(arg.to_string()),
-        });
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn get(&self, field: &str) -> Option<&FieldError> {
-        self.0.get(field)
-    }
-
-    /// The message for a field in the viewer's language, or "" (for templates).
-    pub fn message(&self, tr: &Tr, field: &str) -> String {
-        self.get(field).map(|e| e.render(tr)).unwrap_or_default()
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.0.contains_key(field)
-    }
-
-    pub fn render(&self, tr: &Tr) -> BTreeMap<String, String> {
-        self.0
-            .iter()
-            .map(|(field, e)| (field.clone(), e.render(tr)))
-            .collect()
-    }
-
-    /// `Ok(())` when nothing was wrong, else the errors as a 422.
-    pub fn into_result(self) -> Result<(), AppError> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(self))
-        }
-    }
-}
-
-impl FieldError {
-    pub fn render(&self, tr: &Tr) -> String {
-        match &self.arg {
-            Some(arg) => tr.t1(self.key, "arg", arg),
-            None => tr.t(self.key),
-        }
     }
 }
 
@@ -230,6 +148,13 @@ impl AppError {
     /// The same error, for rendering after the response has left the handler.
     fn shareable(self) -> Arc<AppError> {
         Arc::new(self)
+    }
+}
+
+/// Refused fields answer 422, each named.
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> AppError {
+        AppError::Invalid(errors)
     }
 }
 

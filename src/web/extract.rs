@@ -7,7 +7,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::error::{AppError, FieldErrors};
+use super::error::AppError;
+use crate::common::input::FieldErrors;
 
 /// A JSON request body.
 pub struct ApiJson<T>(pub T);
@@ -111,59 +112,6 @@ pub fn optional_param<T: std::str::FromStr>(
     })
 }
 
-/// Page numbers for lists: `?page=2&per_page=50`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Paging {
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl Paging {
-    pub const DEFAULT_PER_PAGE: i64 = 25;
-    pub const MAX_PER_PAGE: i64 = 200;
-
-    /// Lenient for pages (a bad number shows page 1); APIs use [`Paging::parse_strict`].
-    pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Paging {
-        let page = page
-            .and_then(|p| p.trim().parse().ok())
-            .filter(|&p| p >= 1)
-            .unwrap_or(1);
-        let per_page = per_page
-            .and_then(|p| p.trim().parse().ok())
-            .filter(|&p| p >= 1)
-            .unwrap_or(Self::DEFAULT_PER_PAGE)
-            .min(Self::MAX_PER_PAGE);
-        Paging { page, per_page }
-    }
-
-    pub fn parse_strict(page: Option<&str>, per_page: Option<&str>) -> Result<Paging, AppError> {
-        let mut errors = FieldErrors::new();
-        let number = |v: Option<&str>, field: &str, max: i64, errors: &mut FieldErrors| {
-            let v = v.map(str::trim).filter(|v| !v.is_empty())?;
-            match v.parse::<i64>() {
-                Ok(n) if (1..=max).contains(&n) => Some(n),
-                _ => {
-                    errors.add_with(field, "err-range", format!("1–{max}"));
-                    None
-                }
-            }
-        };
-        let page = number(page, "page", 1_000_000, &mut errors).unwrap_or(1);
-        let per_page = number(per_page, "per_page", Self::MAX_PER_PAGE, &mut errors)
-            .unwrap_or(Self::DEFAULT_PER_PAGE);
-        errors.into_result()?;
-        Ok(Paging { page, per_page })
-    }
-
-    pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
-    }
-
-    pub fn pages(&self, total: i64) -> i64 {
-        ((total + self.per_page - 1) / self.per_page).max(1)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,21 +138,5 @@ mod tests {
             other => panic!("expected a field error, got {other:?}"),
         }
         assert!(parse_json::<Body>(br#"{"name":"x"}"#).is_ok());
-    }
-
-    #[test]
-    fn paging_is_lenient_on_pages_and_strict_in_the_api() {
-        assert_eq!(
-            Paging::parse(Some("x"), Some("9999")),
-            Paging {
-                page: 1,
-                per_page: 200
-            }
-        );
-        assert_eq!(Paging::parse(Some("3"), None).offset(), 50);
-        assert!(Paging::parse_strict(Some("0"), None).is_err());
-        assert!(Paging::parse_strict(None, Some("201")).is_err());
-        assert_eq!(Paging::parse(None, None).pages(0), 1);
-        assert_eq!(Paging::parse(None, None).pages(26), 2);
     }
 }

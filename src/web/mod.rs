@@ -6,7 +6,6 @@ pub mod cache;
 pub mod context;
 pub mod error;
 pub mod extract;
-pub mod fields;
 pub mod routes;
 pub mod throttle;
 
@@ -20,7 +19,7 @@ use crate::config::Config;
 use crate::db::Db;
 
 pub use context::Ctx;
-pub use error::{AppError, FieldErrors};
+pub use error::AppError;
 pub use routes::Route;
 
 /// What every handler can reach (shared behind one `Arc`, so that handing it

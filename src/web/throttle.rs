@@ -3,7 +3,8 @@
 
 use sqlx::Row;
 
-use crate::db::{self, Db, DbError};
+use crate::common::clock;
+use crate::db::{Db, DbError};
 
 /// How many submissions one client address may make to one form per window.
 pub struct Limit {
@@ -21,7 +22,7 @@ pub async fn allow(
 ) -> Result<bool, DbError> {
     let Some(ip) = client else { return Ok(true) };
     let scope = format!("{}:{ip}", limit.form);
-    let now = db::now();
+    let now = clock::now();
     let recent: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM rate_events WHERE scope = $1 AND at > $2")
             .bind(&scope)

@@ -116,7 +116,7 @@ db_test!(an_application_goes_active_is_listed_and_reminded, |app| {
             .unwrap(),
         0
     );
-    let soon = solidarnist::affiliations::actions::today()
+    let soon = solidarnist::common::clock::today()
         .checked_add(jiff::Span::new().days(20))
         .unwrap()
         .to_string();

@@ -780,7 +780,8 @@ impl TestApp {
         use solidarnist::speakers::model::*;
         use solidarnist::speakers::store as speakers;
         let start =
-            jiff::Timestamp::from_second(solidarnist::db::now() + hours_from_now * 3600).unwrap();
+            jiff::Timestamp::from_second(solidarnist::common::clock::now() + hours_from_now * 3600)
+                .unwrap();
         let fields = RequestFields {
             branch_id: Some(branch),
             contact_name: String::new(),
@@ -941,7 +942,7 @@ impl TestApp {
             kind: Some("branch".into()),
             organisation: Some(format!("Applicant {}", solidarnist::auth::random_hex(4))),
             union_name: Some("UNISON".into()),
-            members: Some(solidarnist::directory::model::Loose::Int(120)),
+            members: Some(solidarnist::common::input::Loose::Int(120)),
             contact_name: Some("Applicant".into()),
             contact_email: Some("applicant@test.example".into()),
         };

@@ -172,10 +172,7 @@ db_test!(links_redirect_count_and_credit_branches, |app| {
     );
 
     let s = wait_for_total(&coordinator, "donate", 2).await;
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
-        .to_string();
+    let today = solidarnist::common::clock::today().to_string();
     assert_eq!(s["daily"], json!([{"date": today, "clicks": 2}]));
     assert_eq!(
         s["branches"],
@@ -226,9 +223,7 @@ db_test!(links_redirect_count_and_credit_branches, |app| {
 
 db_test!(ended_links_say_so_and_clicks_survive_a_restart, |app| {
     let coordinator = app.api_as(Role::Coordinator, &[]).await;
-    let yesterday = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
+    let yesterday = solidarnist::common::clock::today()
         .yesterday()
         .unwrap()
         .to_string();
