@@ -63,8 +63,7 @@ pub fn all_routes() -> Vec<Route> {
         }),
     ];
     routes.extend(crate::home::routes());
-    routes.extend(crate::auth::pages::routes());
-    routes.extend(crate::auth::accounts::routes());
+    routes.extend(crate::accounts::routes());
     routes.extend(crate::directory::routes());
     routes.extend(crate::speakers::routes());
     routes.extend(crate::twinning::routes());

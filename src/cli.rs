@@ -527,7 +527,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
             None => println!("The database already holds data; the demo data set was not loaded."),
         }
     }
-    if let Some(token) = crate::auth::pages::issue_setup_token(&db)
+    if let Some(token) = crate::accounts::pages::issue_setup_token(&db)
         .await
         .map_err(|e| chain(&e))?
     {

@@ -26,6 +26,7 @@
 //! - [`demo`]: the fictional demo data set.
 //! - [`openapi`]: the OpenAPI document, generated from the route table.
 
+pub mod accounts;
 pub mod affiliations;
 pub mod app;
 pub mod appeals;

@@ -59,7 +59,7 @@ pub async fn apply(
         },
     )
     .await?;
-    for (address, coordinator_lang) in crate::speakers::store::coordinators(&mut tx).await? {
+    for (address, coordinator_lang) in crate::auth::store::coordinators(&mut tx).await? {
         let tr = Tr::new(coordinator_lang.unwrap_or(Lang::En));
         outbox::enqueue(
             &mut tx,

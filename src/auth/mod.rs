@@ -1,7 +1,8 @@
-//! Accounts, passwords, sessions, API tokens and the permission model.
+//! Who may do what: accounts as the permission model sees them, passwords,
+//! sessions, API tokens, the login throttle and the audit log. The pages
+//! people use to sign in and manage accounts are in `accounts`, above the
+//! web layer; this module is below it.
 
-pub mod accounts;
-pub mod pages;
 pub mod password;
 pub mod permission;
 pub mod store;

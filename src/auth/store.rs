@@ -1,10 +1,13 @@
-//! Queries for accounts, sessions, tokens, throttling and the audit log.
+//! Queries for accounts, sessions, tokens, throttling and the audit log, and
+//! the account questions several areas ask: who the coordinators are (to
+//! tell them something), and which branches are twinned with an officer's.
 
 use sqlx::Row;
 
 use super::{Account, Role, UserId};
 use crate::common::clock;
 use crate::common::ids::BranchId;
+use crate::db::sql::{Value, Where};
 use crate::db::{self, Conn, Db, DbError};
 use crate::i18n::Lang;
 
@@ -190,7 +193,7 @@ pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<SessionRecord
     let Some((mut account, lang)) = account_from_row(&row, branches)? else {
         return Ok(None);
     };
-    account.twins = crate::twinning::store::twins_of(&mut conn, &account.branches).await?;
+    account.twins = twins_of(&mut conn, &account.branches).await?;
     Ok(Some(SessionRecord {
         account,
         lang,
@@ -262,7 +265,7 @@ pub async fn find_token(
     let branches = branches_of(&mut conn, user).await?;
     let mut found = account_from_row(&row, branches)?;
     if let Some((account, _)) = found.as_mut() {
-        account.twins = crate::twinning::store::twins_of(&mut conn, &account.branches).await?;
+        account.twins = twins_of(&mut conn, &account.branches).await?;
     }
     // Record use at most once a minute, not on every request.
     let now = clock::now();
@@ -425,4 +428,51 @@ pub async fn active_admins(db: &Db) -> Result<i64, DbError> {
         .fetch_one(db.pool())
         .await?;
     Ok(row.try_get("n")?)
+}
+
+/// Coordinators' addresses, for e-mails that need one of them to act.
+pub async fn coordinators(conn: &mut Conn) -> Result<Vec<(String, Option<Lang>)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT email, lang FROM users WHERE role = 'coordinator' AND disabled = 0 ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let lang: Option<String> = r.try_get("lang")?;
+            Ok((r.try_get("email")?, lang.and_then(|l| Lang::from_code(&l))))
+        })
+        .collect()
+}
+
+/// The branches whose officers may see this branch's people because of a
+/// live link: its twins.
+pub async fn twins_of(conn: &mut Conn, branches: &[BranchId]) -> Result<Vec<BranchId>, DbError> {
+    if branches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = branches.iter().map(|b| b.0).collect();
+    let mut w = Where::new();
+    let marks = vec!["?"; ids.len()].join(", ");
+    w.and(
+        &format!("(gb_branch_id IN ({marks}) OR ua_branch_id IN ({marks}))"),
+        ids.iter().chain(ids.iter()).map(|&i| Value::Int(i)),
+    );
+    w.and("status <> ?", [Value::Text("ended".into())]);
+    let q = format!(
+        "SELECT gb_branch_id, ua_branch_id FROM twinnings{}",
+        w.sql()
+    );
+    let rows = w.bind(sqlx::query(&q)).fetch_all(&mut *conn).await?;
+    let mut out = Vec::new();
+    for r in rows {
+        for col in ["gb_branch_id", "ua_branch_id"] {
+            let b = BranchId(r.try_get(col)?);
+            if !branches.contains(&b) && !out.contains(&b) {
+                out.push(b);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }

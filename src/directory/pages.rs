@@ -345,7 +345,11 @@ pub async fn branch(
     };
     let may_edit = ctx.principal.may_at(Action::EditBranch, Some(id));
     let calendar = if ctx.principal.may_at(Action::RequestSpeakers, Some(id)) {
-        Some(crate::speakers::pages::branch_feed_url(&app, id).await?)
+        let token = store::branch_feed_token(&app.db, id).await?;
+        Some(format!(
+            "{}/branches/{id}/calendar.ics?token={token}",
+            app.base_url
+        ))
     } else {
         None
     };

@@ -500,3 +500,37 @@ pub async fn delete_person(db: &Db, id: PersonId) -> Result<bool, DbError> {
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// The secret in a branch's calendar feed URL, made on first use.
+pub async fn branch_feed_token(db: &Db, branch: BranchId) -> Result<String, DbError> {
+    let existing = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
+        .bind(branch.0)
+        .fetch_optional(db.pool())
+        .await?;
+    if let Some(row) = existing {
+        return Ok(row.try_get("feed_token")?);
+    }
+    let token = crate::auth::random_hex(16);
+    sqlx::query("INSERT INTO branch_feeds (branch_id, feed_token) VALUES ($1, $2) ON CONFLICT (branch_id) DO NOTHING")
+        .bind(branch.0)
+        .bind(&token)
+        .execute(db.pool())
+        .await?;
+    // Another request may have made one at the same moment; theirs stands.
+    let row = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
+        .bind(branch.0)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("feed_token")?)
+}
+
+/// The branch whose calendar feed has this secret.
+pub async fn branch_of_feed(db: &Db, token: &str) -> Result<Option<BranchId>, DbError> {
+    let row = sqlx::query("SELECT branch_id FROM branch_feeds WHERE feed_token = $1")
+        .bind(token)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row
+        .map(|r| r.try_get("branch_id").map(BranchId))
+        .transpose()?)
+}

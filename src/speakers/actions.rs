@@ -124,7 +124,7 @@ pub async fn public_request(
     let request = store::get_request(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    for (address, lang) in store::coordinators(&mut tx).await? {
+    for (address, lang) in crate::auth::store::coordinators(&mut tx).await? {
         let to = Recipient::at_branch(address, lang, &request);
         outbox::enqueue(
             &mut tx,
@@ -335,7 +335,7 @@ async fn queue_mails(
             );
         }
         Verb::Decline => {
-            for (address, lang) in store::coordinators(tx).await? {
+            for (address, lang) in crate::auth::store::coordinators(tx).await? {
                 recipients.push((Kind::Declined, Recipient::at_branch(address, lang, request)));
             }
         }

@@ -941,7 +941,7 @@ pub async fn branch_feed(
     Id(id): Id<crate::directory::BranchId>,
     Query(q): Query<FeedQuery>,
 ) -> Result<Response, AppError> {
-    let branch = store::branch_of_feed(&app.db, &q.token)
+    let branch = crate::directory::store::branch_of_feed(&app.db, &q.token)
         .await?
         .filter(|b| *b == id)
         .ok_or(AppError::NotFound)?;
@@ -983,16 +983,4 @@ pub async fn event_file(
         jiff::Timestamp::now(),
     );
     Ok(ics_response(body, &format!("speaker-request-{id}.ics")))
-}
-
-/// A branch's feed address, for its page (made on first use).
-pub async fn branch_feed_url(
-    app: &AppState,
-    branch: crate::directory::BranchId,
-) -> Result<String, AppError> {
-    let token = store::branch_feed_token(&app.db, branch).await?;
-    Ok(format!(
-        "{}/branches/{branch}/calendar.ics?token={token}",
-        app.base_url
-    ))
 }

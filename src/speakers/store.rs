@@ -483,39 +483,6 @@ pub async fn set_request_branch(db: &Db, id: RequestId, branch: BranchId) -> Res
     Ok(done.rows_affected() > 0)
 }
 
-/// The secret in a branch's calendar feed URL, made on first use.
-pub async fn branch_feed_token(db: &Db, branch: BranchId) -> Result<String, DbError> {
-    let existing = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
-        .bind(branch.0)
-        .fetch_optional(db.pool())
-        .await?;
-    if let Some(row) = existing {
-        return Ok(row.try_get("feed_token")?);
-    }
-    let token = crate::auth::random_hex(16);
-    sqlx::query("INSERT INTO branch_feeds (branch_id, feed_token) VALUES ($1, $2) ON CONFLICT (branch_id) DO NOTHING")
-        .bind(branch.0)
-        .bind(&token)
-        .execute(db.pool())
-        .await?;
-    // Another request may have made one at the same moment; theirs stands.
-    let row = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
-        .bind(branch.0)
-        .fetch_one(db.pool())
-        .await?;
-    Ok(row.try_get("feed_token")?)
-}
-
-pub async fn branch_of_feed(db: &Db, token: &str) -> Result<Option<BranchId>, DbError> {
-    let row = sqlx::query("SELECT branch_id FROM branch_feeds WHERE feed_token = $1")
-        .bind(token)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(row
-        .map(|r| r.try_get("branch_id").map(BranchId))
-        .transpose()?)
-}
-
 /// Confirmed meetings starting within `window` seconds from `now` whose
 /// reminder has not been queued; and meetings that have ended without a
 /// request for a report.
@@ -573,21 +540,6 @@ pub async fn branch_officers(
          WHERE ub.branch_id = $1 AND u.disabled = 0 ORDER BY u.id",
     )
     .bind(branch.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let lang: Option<String> = r.try_get("lang")?;
-            Ok((r.try_get("email")?, lang.and_then(|l| Lang::from_code(&l))))
-        })
-        .collect()
-}
-
-/// Coordinators' addresses, for e-mails that need one of them to act.
-pub async fn coordinators(conn: &mut Conn) -> Result<Vec<(String, Option<Lang>)>, DbError> {
-    let rows = sqlx::query(
-        "SELECT email, lang FROM users WHERE role = 'coordinator' AND disabled = 0 ORDER BY id",
-    )
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

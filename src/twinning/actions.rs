@@ -301,7 +301,7 @@ pub async fn mark_dormant(db: &Db, base_url: &str) -> Result<usize, AppError> {
             continue;
         }
         changed += 1;
-        for (address, lang) in crate::speakers::store::coordinators(&mut tx).await? {
+        for (address, lang) in crate::auth::store::coordinators(&mut tx).await? {
             let tr = Tr::new(lang.unwrap_or(Lang::En));
             let pair = [
                 ("gb", link.gb_branch_name.clone()),

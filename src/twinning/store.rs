@@ -375,38 +375,6 @@ pub async fn balance_by_sector(db: &Db) -> Result<Vec<(String, i64, i64)>, DbErr
         .collect()
 }
 
-/// The branches whose officers may see this branch's people because of a
-/// live link: its twins.
-pub async fn twins_of(conn: &mut Conn, branches: &[BranchId]) -> Result<Vec<BranchId>, DbError> {
-    if branches.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = branches.iter().map(|b| b.0).collect();
-    let mut w = Where::new();
-    let marks = vec!["?"; ids.len()].join(", ");
-    w.and(
-        &format!("(gb_branch_id IN ({marks}) OR ua_branch_id IN ({marks}))"),
-        ids.iter().chain(ids.iter()).map(|&i| Value::Int(i)),
-    );
-    w.and("status <> ?", [Value::Text("ended".into())]);
-    let q = format!(
-        "SELECT gb_branch_id, ua_branch_id FROM twinnings{}",
-        w.sql()
-    );
-    let rows = w.bind(sqlx::query(&q)).fetch_all(&mut *conn).await?;
-    let mut out = Vec::new();
-    for r in rows {
-        for col in ["gb_branch_id", "ua_branch_id"] {
-            let b = BranchId(r.try_get(col)?);
-            if !branches.contains(&b) && !out.contains(&b) {
-                out.push(b);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 // ---- needs ----
 
 const NEED_COLUMNS: &str = "n.id, n.branch_id, b.name AS branch_name, b.name_uk AS branch_name_uk,

@@ -158,7 +158,7 @@ db_test!(tokens_are_stored_hashed, |app| {
 db_test!(
     the_first_admin_is_made_through_the_one_time_setup_link,
     |app| {
-        let token = solidarnist::auth::pages::issue_setup_token(&app.db)
+        let token = solidarnist::accounts::pages::issue_setup_token(&app.db)
             .await
             .unwrap()
             .expect("no admin yet");
@@ -211,7 +211,7 @@ db_test!(
             again.get(&format!("/setup?token={token}")).await.status(),
             StatusCode::NOT_FOUND
         );
-        assert!(solidarnist::auth::pages::issue_setup_token(&app.db)
+        assert!(solidarnist::accounts::pages::issue_setup_token(&app.db)
             .await
             .unwrap()
             .is_none());

@@ -8,8 +8,8 @@ use axum::http::{header, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::password::{self, Verified};
-use super::{store, Action, Role, UserId};
+use crate::auth::password::{self, Verified};
+use crate::auth::{store, Action, Role, UserId};
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
 use crate::directory::model::Branch;
@@ -39,7 +39,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[derive(Template)]
-#[template(path = "auth/account.html")]
+#[template(path = "accounts/account.html")]
 struct AccountPage {
     ctx: Ctx,
     branches: Vec<Branch>,
@@ -183,7 +183,7 @@ async fn change_time_zone(
 }
 
 #[derive(Template)]
-#[template(path = "auth/accounts.html")]
+#[template(path = "accounts/accounts.html")]
 struct AccountsPage {
     ctx: Ctx,
     accounts: Vec<store::AccountRow>,

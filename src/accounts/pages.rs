@@ -6,8 +6,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::password::{self, Verified};
-use super::{store, Action, Role, UserId};
+use crate::auth::password::{self, Verified};
+use crate::auth::{store, Action, Role, UserId};
 use crate::common::input::FieldErrors;
 use crate::db::Db;
 use crate::i18n::Lang;
@@ -33,7 +33,7 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[derive(Template)]
-#[template(path = "auth/login.html")]
+#[template(path = "accounts/login.html")]
 struct LoginPage {
     ctx: Ctx,
     email: String,
@@ -73,13 +73,13 @@ pub struct LoginForm {
 /// Creates a session for an account and returns the cookie that carries it.
 /// A new id at every login, so a session id planted before login is useless.
 pub async fn start_session(db: &Db, user: UserId) -> Result<axum::http::HeaderValue, AppError> {
-    let id = super::random_hex(16);
-    let csrf = super::random_hex(16);
-    store::create_session(db, &super::sha256_hex(&id), user, &csrf).await?;
+    let id = crate::auth::random_hex(16);
+    let csrf = crate::auth::random_hex(16);
+    store::create_session(db, &crate::auth::sha256_hex(&id), user, &csrf).await?;
     Ok(cookie(
         SESSION_COOKIE,
         &id,
-        Some(super::SESSION_ABSOLUTE_SECS),
+        Some(crate::auth::SESSION_ABSOLUTE_SECS),
     ))
 }
 
@@ -90,13 +90,14 @@ async fn login(
 ) -> Result<Response, AppError> {
     let email = crate::common::input::normalise_email(&form.email);
     let next = safe_local_path(&form.next).unwrap_or("/").to_owned();
-    let account_scope = format!("account:{}", super::sha256_hex(&email));
+    let account_scope = format!("account:{}", crate::auth::sha256_hex(&email));
     let ip_scope = ctx.client_ip.map(|ip| format!("ip:{ip}"));
 
-    let mut throttled =
-        store::recent_login_failures(&app.db, &account_scope).await? >= super::THROTTLE_PER_ACCOUNT;
+    let mut throttled = store::recent_login_failures(&app.db, &account_scope).await?
+        >= crate::auth::THROTTLE_PER_ACCOUNT;
     if let Some(ip) = &ip_scope {
-        throttled |= store::recent_login_failures(&app.db, ip).await? >= super::THROTTLE_PER_IP;
+        throttled |=
+            store::recent_login_failures(&app.db, ip).await? >= crate::auth::THROTTLE_PER_IP;
     }
     if throttled {
         tracing::warn!(route = "/login", ip = ?ctx.client_ip, "authentication refused: too many failures");
@@ -210,9 +211,9 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>, crate::db::DbE
     if store::admin_exists(db).await? {
         return Ok(None);
     }
-    let token = super::random_hex(16);
+    let token = crate::auth::random_hex(16);
     let expires = crate::common::clock::now() + SETUP_TOKEN_LIFETIME_SECS;
-    let value = format!("{}:{expires}", super::sha256_hex(&token));
+    let value = format!("{}:{expires}", crate::auth::sha256_hex(&token));
     store::put_setting(&mut *db.conn().await?, SETUP_TOKEN, &value).await?;
     Ok(Some(token))
 }
@@ -228,12 +229,12 @@ async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
         .parse::<i64>()
         .is_ok_and(|e| e > crate::common::clock::now());
     Ok(fresh
-        && super::constant_time_eq(hash, &super::sha256_hex(token))
+        && crate::auth::constant_time_eq(hash, &crate::auth::sha256_hex(token))
         && !store::admin_exists(db).await?)
 }
 
 #[derive(Template)]
-#[template(path = "auth/setup.html")]
+#[template(path = "accounts/setup.html")]
 struct SetupPage {
     ctx: Ctx,
     token: String,
