@@ -11,6 +11,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::{BoxError, Json, Router};
+use bytes::Bytes;
 use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
@@ -31,6 +32,8 @@ pub enum StartError {
     Db(#[from] DbError),
     #[error("bad mail settings: {0}")]
     Mail(String),
+    #[error("could not write the OpenAPI document: {0}")]
+    Document(String),
     #[error("could not listen on {addr}")]
     Bind {
         addr: SocketAddr,
@@ -44,18 +47,18 @@ pub struct App {
     state: AppState,
     /// Sends the outbox while the server runs.
     worker: crate::outbox::Worker,
+    /// Runs the areas' periodic jobs while the server runs.
+    scheduler: crate::jobs::Scheduler,
+    /// The short links, answered from memory in front of the app, with the
+    /// clicks counted there written on a timer and at shutdown.
+    links: Arc<crate::links::Redirects>,
 }
 
 /// Every route of the application, each with the action it performs.
 pub fn all_routes() -> Vec<Route> {
     let mut routes = vec![
         Route::get("/healthz", Action::ViewPublic, healthz),
-        Route::get(
-            "/api/v1/openapi.json",
-            Action::ViewPublic,
-            crate::openapi::serve,
-        )
-        .doc(routes::ApiDoc {
+        Route::get("/api/v1/openapi.json", Action::ViewPublic, openapi).doc(routes::ApiDoc {
             summary: "This document",
             tag: "meta",
             status: 200,
@@ -73,6 +76,21 @@ pub fn all_routes() -> Vec<Route> {
     routes.extend(crate::statements::routes());
     routes.extend(crate::outbox::pages::routes());
     routes
+}
+
+/// The OpenAPI document, made once from the route table when the app is built.
+struct ApiDocument(Bytes);
+
+async fn openapi(State(app): State<AppState>) -> Result<Response, AppError> {
+    let ApiDocument(json) = app.kept::<ApiDocument>()?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json.clone(),
+    )
+        .into_response())
 }
 
 /// The route table without handlers, for the OpenAPI document and tests.
@@ -116,15 +134,24 @@ impl App {
             from,
             interval: config.outbox_interval,
             name: format!("{}-{}", bound, crate::auth::random_hex(4)),
+        };
+        let scheduler = crate::jobs::Scheduler {
+            db: db.clone(),
             base_url: base_url.to_string(),
+            interval: config.jobs_interval,
         };
         let links = Arc::new(
             crate::links::Redirects::load(&db)
                 .await
                 .map_err(StartError::from)?,
         );
+        let document = serde_json::to_vec(&crate::openapi::document(&route_table()))
+            .map_err(|e| StartError::Document(e.to_string()))?;
+        let mut kept = axum::http::Extensions::new();
+        kept.insert(links.clone());
+        kept.insert(Arc::new(ApiDocument(Bytes::from(document))));
         let state = AppState::new(crate::web::Shared {
-            links,
+            kept,
             pages: Arc::new(crate::web::cache::PageCache::new(db.changes())),
             db,
             config: Arc::new(config),
@@ -134,6 +161,8 @@ impl App {
             listener,
             state,
             worker,
+            scheduler,
+            links,
         })
     }
 
@@ -157,9 +186,10 @@ impl App {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let router = router(self.state.clone());
+        let router = router(self.state.clone(), self.links.clone());
         let worker = tokio::spawn(self.worker.run());
-        let links = self.state.links.clone();
+        let jobs = tokio::spawn(self.scheduler.run());
+        let links = self.links;
         let clicks = tokio::spawn(links.clone().run(
             self.state.db.clone(),
             self.state.config.click_flush_interval,
@@ -173,6 +203,7 @@ impl App {
         // What is queued and unsent stays in the table for the next start;
         // clicks counted since the last flush are written now.
         worker.abort();
+        jobs.abort();
         clicks.abort();
         if let Err(e) = links.flush(&self.state.db).await {
             tracing::error!(error = %e, "could not write the last short-link clicks");
@@ -182,9 +213,10 @@ impl App {
     }
 }
 
-pub fn router(state: AppState) -> Router {
+/// The whole application: the short-link redirect in front, then every
+/// route of the table behind the request context and the limits.
+pub fn router(state: AppState, links: Arc<crate::links::Redirects>) -> Router {
     let config = state.config.clone();
-    let state_links = state.links.clone();
     let app = routes::build(all_routes())
         .fallback(|| async { AppError::NotFound })
         .layer(CatchPanicLayer::new())
@@ -213,7 +245,7 @@ pub fn router(state: AppState) -> Router {
             web::security_headers,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span));
-    crate::links::in_front(state_links, app)
+    crate::links::in_front(links, app)
 }
 
 /// The span of a request names its method and path, never its query string,

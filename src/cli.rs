@@ -505,6 +505,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         mail_dir: args.mail_dir,
         mail_from: args.mail_from,
         outbox_interval: Duration::from_secs(5),
+        jobs_interval: Duration::from_secs(60),
         click_flush_interval: Duration::from_millis(args.click_flush_ms.clamp(10, 60_000)),
     };
     let app = App::build(config).await.map_err(|e| chain(&e))?;

@@ -37,6 +37,9 @@ pub struct Config {
     pub mail_from: String,
     /// How often the outbox worker looks for e-mails to send.
     pub outbox_interval: Duration,
+    /// How often the scheduler runs the periodic jobs (reminders, renewals,
+    /// quiet twinning links).
+    pub jobs_interval: Duration,
     /// How often short-link clicks counted in memory are written to the
     /// database (a crash loses at most this much), and how often an instance
     /// looks for links changed by another.
@@ -58,6 +61,7 @@ impl Config {
             mail_dir: std::env::temp_dir().join("solidarnist-test-mail"),
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             outbox_interval: Duration::from_secs(5),
+            jobs_interval: Duration::from_secs(60),
             click_flush_interval: Duration::from_millis(200),
         }
     }

@@ -41,6 +41,7 @@ pub mod directory;
 pub mod fuzz;
 pub mod home;
 pub mod i18n;
+pub mod jobs;
 pub mod links;
 pub mod markdown;
 pub mod money;

@@ -1,7 +1,7 @@
 //! The OpenAPI document at `/api/v1/openapi.json`, generated from the route
-//! table (so every API route is in it) and from the JSON types themselves.
+//! table the app hands over (so every API route is in it) and from the JSON
+//! types themselves.
 
-use axum::Json;
 use serde_json::{json, Map, Value};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::ToSchema;
@@ -171,8 +171,4 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         "security": [{"bearer": []}],
         "paths": paths,
     })
-}
-
-pub async fn serve() -> Json<Value> {
-    Json(document(&crate::app::route_table()))
 }

@@ -161,6 +161,16 @@ impl Tr {
         }
     }
 
+    /// Of a text kept in both languages, the reader's; the other when the
+    /// reader's is empty (a translation not written yet, either way round).
+    pub fn either<'a>(&self, en: &'a str, uk: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Uk if !uk.trim().is_empty() => uk,
+            _ if en.trim().is_empty() => uk,
+            _ => en,
+        }
+    }
+
     fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
         let bundle = &catalogue().bundles[&self.lang];
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {

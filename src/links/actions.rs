@@ -56,15 +56,12 @@ pub async fn find(db: &Db, who: &Principal, id_or_slug: &str) -> Result<Link, Ap
 async fn check_refs(conn: &mut crate::db::Conn, f: &LinkFields) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
     if let Some(id) = f.appeal_id {
-        if crate::appeals::store::get_appeal(conn, id).await?.is_none() {
+        if !store::appeal_exists(conn, id).await? {
             errors.add("appeal_id", "err-unknown-appeal");
         }
     }
     if let Some(id) = f.statement_id {
-        if crate::statements::store::find(conn, &id.0.to_string())
-            .await?
-            .is_none()
-        {
+        if !store::statement_exists(conn, id).await? {
             errors.add("statement_id", "err-unknown-statement");
         }
     }

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::actions;
 use super::model::*;
+use super::redirects;
 use super::store;
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
@@ -31,8 +32,8 @@ pub struct LinkJson {
     /// The original of a branch's copy.
     pub parent_id: Option<LinkId>,
     pub title: String,
-    pub appeal_id: Option<crate::appeals::AppealId>,
-    pub statement_id: Option<crate::statements::StatementId>,
+    pub appeal_id: Option<crate::common::ids::AppealId>,
+    pub statement_id: Option<crate::common::ids::StatementId>,
     /// The campaign action it promotes: `speaker`, `twinning`, `national`,
     /// `donate`, `motion` or `network`.
     pub action: Option<String>,
@@ -138,7 +139,7 @@ pub async fn create(
     ApiJson(input): ApiJson<LinkInput>,
 ) -> Result<Response, AppError> {
     let link = actions::create(&app.db, &ctx.principal, &input).await?;
-    app.links.reload(&app.db).await?;
+    redirects(&app)?.reload(&app.db).await?;
     Ok((StatusCode::CREATED, Json(link_json(&app.base_url, link))).into_response())
 }
 
@@ -157,7 +158,7 @@ pub async fn edit(
     ApiJson(input): ApiJson<LinkInput>,
 ) -> Result<Json<LinkJson>, AppError> {
     let link = actions::edit(&app.db, &id, &input).await?;
-    app.links.reload(&app.db).await?;
+    redirects(&app)?.reload(&app.db).await?;
     Ok(Json(link_json(&app.base_url, link)))
 }
 
@@ -184,7 +185,7 @@ pub async fn copy(
 ) -> Result<Response, AppError> {
     let branch = branch_of(body.branch_id.as_ref())?;
     let (link, made) = actions::copy_for_branch(&app.db, &ctx.principal, &id, branch).await?;
-    app.links.reload(&app.db).await?;
+    redirects(&app)?.reload(&app.db).await?;
     let status = if made {
         StatusCode::CREATED
     } else {

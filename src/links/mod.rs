@@ -24,8 +24,14 @@ pub use model::LinkId;
 pub use redirect::Redirects;
 
 use crate::auth::Action::*;
+use crate::web::error::AppError;
 use crate::web::routes::{ApiDoc, PAGING_QUERY};
-use crate::web::Route;
+use crate::web::{AppState, Route};
+
+/// This instance's redirect table, which the app keeps for the links area.
+fn redirects(app: &AppState) -> Result<&Redirects, AppError> {
+    app.kept::<Redirects>()
+}
 
 /// Puts the redirect in front of `app`: `GET /s/{slug}` for a live link is
 /// answered from memory before any session, CSRF or page machinery runs (a

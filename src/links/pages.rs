@@ -3,6 +3,7 @@
 //! the public side: the redirect when it is not answered from memory, the
 //! "this link has ended" page, and the QR code files.
 
+use crate::common::actions::{CampaignAction, ACTIONS};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use super::actions::{self, Stats};
 use super::api::branch_of;
 use super::model::*;
+use super::redirects;
 use super::store;
 use crate::auth::{Action, Scope};
 use crate::common::input::FieldErrors;
@@ -40,8 +42,8 @@ pub async fn follow(
     if link.expired(crate::common::clock::now()) {
         return Err(AppError::Gone);
     }
-    app.links.reload(&app.db).await?;
-    let target = app.links.live(&slug).ok_or(AppError::NotFound)?;
+    redirects(&app)?.reload(&app.db).await?;
+    let target = redirects(&app)?.live(&slug).ok_or(AppError::NotFound)?;
     Ok(target.redirect(&method))
 }
 
@@ -157,33 +159,19 @@ pub async fn poster(
     if link.expired(crate::common::clock::now()) {
         return Err(AppError::Gone);
     }
-    // The appeal's own title, in the reader's language, when it is for one.
-    let appeal_title = match link.appeal_id {
-        Some(id) => crate::appeals::store::get_appeal(&mut conn, id)
-            .await?
-            .filter(|a| a.status != crate::appeals::model::AppealStatus::Draft)
-            .map(|a| ctx.tr.pick(&a.title, &a.title_uk).to_owned()),
-        None => None,
-    };
-    let statement_title = match link.statement_id {
-        Some(id) => crate::statements::store::find(&mut conn, &id.0.to_string())
-            .await?
-            .map(|s| s.title_in(ctx.lang).to_owned()),
-        None => None,
-    };
+    // The title of the appeal or statement it promotes, in the reader's
+    // language, else the action's.
+    let promoted = store::promoted_titles(&mut conn, &link)
+        .await?
+        .map(|(en, uk)| ctx.tr.either(&en, &uk).to_owned());
     let action_title = link
         .action
         .as_deref()
-        .and_then(|key| {
-            crate::common::actions::ACTIONS
-                .iter()
-                .find(|a| a.key == key)
-        })
+        .and_then(CampaignAction::find)
         .map(|a| ctx.tr.t(&a.title_key()));
     let title = Some(link.title.clone())
         .filter(|t| !t.is_empty())
-        .or(appeal_title)
-        .or(statement_title)
+        .or(promoted)
         .or(action_title)
         .unwrap_or_default();
     page(PosterPage {
@@ -221,7 +209,7 @@ impl ListPage {
 
 /// The six actions, for a link's "promotes" choice.
 fn action_choices(ctx: &Ctx) -> Vec<(String, String)> {
-    crate::common::actions::ACTIONS
+    ACTIONS
         .iter()
         .map(|a| (a.key.to_owned(), ctx.tr.t(&a.title_key())))
         .collect()
@@ -330,7 +318,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     match actions::create(&app.db, &ctx.principal, &form.input()).await {
         Ok(link) => {
-            app.links.reload(&app.db).await?;
+            redirects(&app)?.reload(&app.db).await?;
             Ok(see_other(&format!("/links/{}", link.id)))
         }
         Err(e) => {
@@ -465,7 +453,7 @@ pub async fn edit(
 ) -> Result<Response, AppError> {
     match actions::edit(&app.db, &id, &form.input()).await {
         Ok(link) => {
-            app.links.reload(&app.db).await?;
+            redirects(&app)?.reload(&app.db).await?;
             Ok(see_other(&format!("/links/{}", link.id)))
         }
         Err(e) => {
@@ -493,7 +481,7 @@ pub async fn copy(
     };
     match made {
         Ok((copy, _)) => {
-            app.links.reload(&app.db).await?;
+            redirects(&app)?.reload(&app.db).await?;
             Ok(see_other(&format!("/links/{}", copy.id)))
         }
         Err(e) => {

@@ -5,9 +5,7 @@ use sqlx::Row;
 
 use super::model::*;
 use crate::common::clock;
-use crate::common::ids::AppealId;
-use crate::common::ids::BranchId;
-use crate::common::ids::UserId;
+use crate::common::ids::{AppealId, BranchId, StatementId, UserId};
 use crate::common::paging::Paging;
 use crate::db::sql::{self, Value, Where};
 use crate::db::{Conn, Db, DbError};
@@ -24,7 +22,7 @@ fn from_row(r: &AnyRow) -> Result<Link, sqlx::Error> {
         appeal_id: r.try_get::<Option<i64>, _>("appeal_id")?.map(AppealId),
         statement_id: r
             .try_get::<Option<i64>, _>("statement_id")?
-            .map(crate::statements::StatementId),
+            .map(StatementId),
         action: r.try_get("action")?,
         parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(LinkId),
         branch_id: r.try_get::<Option<i64>, _>("branch_id")?.map(BranchId),
@@ -263,4 +261,48 @@ pub async fn total_clicks(db: &Db) -> Result<i64, DbError> {
             .await?
             .try_get("n")?,
     )
+}
+
+// What a link can promote is owned by other areas; a link knows it only by
+// id, and these read the little it needs from their tables: that it exists,
+// and what it is called.
+
+/// Whether an appeal exists (a link may be made for a draft, before launch).
+pub async fn appeal_exists(conn: &mut Conn, id: AppealId) -> Result<bool, DbError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM appeals WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// Whether a statement exists.
+pub async fn statement_exists(conn: &mut Conn, id: StatementId) -> Result<bool, DbError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM statements WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
+/// The English and Ukrainian titles (either may be empty) of what a link
+/// promotes, as a visitor may see it: an appeal that is not a draft, or a
+/// statement.
+pub async fn promoted_titles(
+    conn: &mut Conn,
+    link: &Link,
+) -> Result<Option<(String, String)>, DbError> {
+    let (sql, id) = match (link.appeal_id, link.statement_id) {
+        (Some(a), _) => (
+            "SELECT title, COALESCE(title_uk, '') AS title_uk FROM appeals
+             WHERE id = $1 AND status <> 'draft'",
+            a.0,
+        ),
+        (None, Some(s)) => ("SELECT title, title_uk FROM statements WHERE id = $1", s.0),
+        (None, None) => return Ok(None),
+    };
+    let row = sqlx::query(sql).bind(id).fetch_optional(&mut *conn).await?;
+    Ok(row
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("title")?, r.try_get("title_uk")?)))
+        .transpose()?)
 }

@@ -87,12 +87,10 @@ pub struct Worker {
     pub transport: Transport,
     /// The sender of every e-mail.
     pub from: Mailbox,
-    /// How often to look for due e-mails and due reminders.
+    /// How often to look for due e-mails.
     pub interval: Duration,
     /// This worker's name in claims: unique per process.
     pub name: String,
-    /// For links in the e-mails it queues itself (reminders).
-    pub base_url: String,
 }
 
 /// Attempts before an e-mail is given up on (and shown as failed).
@@ -109,8 +107,7 @@ pub fn backoff(attempts: i64) -> i64 {
 }
 
 impl Worker {
-    /// Runs until the task is dropped: queue what the calendar says is due,
-    /// then send what is queued.
+    /// Sends what is queued, every `interval`, until the task is dropped.
     pub async fn run(self) {
         // The first pass waits one interval, so that a server starting up
         // answers its first requests before it sends anything.
@@ -119,15 +116,6 @@ impl Worker {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = crate::speakers::reminders::queue_due(&self.db, &self.base_url).await {
-                tracing::warn!(error = %e, "could not queue reminders");
-            }
-            if let Err(e) = crate::affiliations::actions::queue_renewal_reminders(&self.db).await {
-                tracing::warn!(error = %e, "could not queue renewal reminders");
-            }
-            if let Err(e) = crate::twinning::actions::mark_dormant(&self.db, &self.base_url).await {
-                tracing::warn!(error = %e, "could not check for dormant twinning links");
-            }
             if let Err(e) = self.send_due().await {
                 tracing::warn!(error = %e, "outbox pass failed");
             }

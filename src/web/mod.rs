@@ -33,8 +33,10 @@ pub struct Shared {
     pub base_url: Arc<str>,
     /// Public pages kept rendered for anonymous visitors.
     pub pages: Arc<cache::PageCache>,
-    /// Every short link, for the redirect, with clicks counted in memory.
-    pub links: Arc<crate::links::Redirects>,
+    /// What an area keeps in memory for the life of the process (the short
+    /// links' redirect table), one value per type, put in when the app is
+    /// built. The web layer only holds them; each area reads its own.
+    pub kept: axum::http::Extensions,
 }
 
 #[derive(Clone)]
@@ -43,6 +45,18 @@ pub struct AppState(Arc<Shared>);
 impl AppState {
     pub fn new(shared: Shared) -> AppState {
         AppState(Arc::new(shared))
+    }
+
+    /// An area's value kept for the life of the process.
+    pub fn kept<T: Send + Sync + 'static>(&self) -> Result<&T, AppError> {
+        self.kept
+            .get::<Arc<T>>()
+            .map(|t| t.as_ref())
+            .ok_or_else(|| {
+                AppError::Internal(
+                    format!("nothing of type {} kept", std::any::type_name::<T>()).into(),
+                )
+            })
     }
 }
 

@@ -491,7 +491,6 @@ backend_test!(two_outbox_workers_never_send_one_email_twice, |backend| {
         from: "Solidarnist <solidarnist@test.example>".parse().unwrap(),
         interval: std::time::Duration::from_millis(50),
         name: name.into(),
-        base_url: String::new(),
     };
     let (one, two) = (worker("one"), worker("two"));
     let mut sent = 0;
@@ -546,7 +545,6 @@ db_test!(
             from: "Solidarnist <solidarnist@test.example>".parse().unwrap(),
             interval: std::time::Duration::from_millis(50),
             name: "w".into(),
-            base_url: String::new(),
         };
         assert_eq!(worker.send_due().await.unwrap(), 0);
         let entry = app.outbox().await.into_iter().next().unwrap();
