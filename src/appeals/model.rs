@@ -147,6 +147,25 @@ pub fn valid_slug(slug: &str) -> bool {
         && !RESERVED_SLUGS.contains(&slug)
 }
 
+/// One of an appeal's short links (made in the links area, which names the
+/// appeal it is for): the original, or a branch's copy, with its clicks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppealLink {
+    pub id: crate::common::ids::LinkId,
+    pub slug: String,
+    /// The branch a copy credits; `None` for the original.
+    pub branch_id: Option<crate::common::ids::BranchId>,
+    pub branch_name: String,
+    pub expires_at: Option<i64>,
+    pub clicks: i64,
+}
+
+impl AppealLink {
+    pub fn live(&self, now: i64) -> bool {
+        self.expires_at.is_none_or(|t| now < t)
+    }
+}
+
 /// An amount that must be given: JSON `{"amount_minor", "currency"}`, or
 /// text and a currency.
 fn required_money(

@@ -100,7 +100,7 @@ struct AppealPage {
     short_url: Option<(String, String)>,
     /// For coordinators: the appeal's short links and branch copies with
     /// their clicks.
-    links: Vec<(crate::links::model::Link, i64, String)>,
+    links: Vec<AppealLink>,
     errors: FieldErrors,
     pledged: bool,
 }
@@ -231,13 +231,13 @@ async fn render_appeal(
     };
     let may_manage = ctx.may(Action::ManageAppeals);
     let mut conn = app.db.conn().await?;
-    let all_links = crate::links::store::for_appeal(&mut conn, id).await?;
+    let all_links = store::short_links(&mut conn, id).await?;
     drop(conn);
     let now = crate::common::clock::now();
     let short_url = all_links
         .iter()
-        .find(|(l, _, _)| l.branch_id.is_none() && !l.expired(now))
-        .map(|(l, _, _)| (format!("{}/s/{}", app.base_url, l.slug), l.slug.clone()));
+        .find(|l| l.branch_id.is_none() && l.live(now))
+        .map(|l| (format!("{}/s/{}", app.base_url, l.slug), l.slug.clone()));
     let links = if ctx.may(Action::ManageLinks) {
         all_links
     } else {

@@ -201,29 +201,6 @@ pub async fn copies(conn: &mut Conn, parent: LinkId) -> Result<Vec<(Link, i64)>,
         .map_err(Into::into)
 }
 
-/// The links of an appeal, each original followed by its branch copies,
-/// with clicks so far and the branch's name.
-pub async fn for_appeal(
-    conn: &mut Conn,
-    appeal: AppealId,
-) -> Result<Vec<(Link, i64, String)>, DbError> {
-    let sql = format!(
-        "SELECT {COLUMNS}, (SELECT CAST(COALESCE(SUM(c.clicks), 0) AS BIGINT) FROM link_clicks c
-             WHERE c.link_id = links.id) AS total,
-             COALESCE((SELECT b.name FROM branches b WHERE b.id = links.branch_id), '') AS branch_name
-         FROM links WHERE appeal_id = $1
-         ORDER BY COALESCE(parent_id, id), parent_id IS NOT NULL, id"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(appeal.0)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| Ok((from_row(r)?, r.try_get("total")?, r.try_get("branch_name")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
-}
-
 /// A link's clicks by day (UTC), oldest first.
 pub async fn daily(conn: &mut Conn, id: LinkId) -> Result<Vec<(String, i64)>, DbError> {
     let rows = sqlx::query("SELECT day, clicks FROM link_clicks WHERE link_id = $1 ORDER BY day")

@@ -731,7 +731,7 @@ db_test!(
         open_appeal(&coordinator).await;
         // Files of good rows with hostile cells among them: whatever comes in,
         // the import reports (or refuses the file) and the totals stay exact.
-        let cells = solidarnist::fuzz::strings(0x0c5f_11e5, 600, 4, solidarnist::fuzz::ANY);
+        let cells = crate::fuzz::strings(0x0c5f_11e5, 600, 4, crate::fuzz::ANY);
         let mut imported = 0;
         for (n, chunk) in cells.chunks(6).enumerate() {
             let mut csv =

@@ -3,6 +3,10 @@
 
 mod helpers;
 
+/// The seeded random inputs the library's own property tests use too.
+#[path = "../support/fuzz.rs"]
+mod fuzz;
+
 mod accessibility;
 mod accounts;
 mod affiliations;

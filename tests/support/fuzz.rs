@@ -3,6 +3,10 @@
 //! control characters, very long runs), so that each property test replays
 //! the same cases on every run and a failure names its seed. The properties
 //! themselves live beside the code they test.
+//!
+//! One file serves two test crates (the library's unit tests and the
+//! integration tests), each of which uses only some of the pieces.
+#![allow(dead_code)]
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
