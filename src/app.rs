@@ -271,7 +271,7 @@ async fn overloaded(error: BoxError) -> Response {
 
 async fn healthz(State(app): State<AppState>) -> Response {
     let database = app.db.backend().name();
-    match sqlx::query("SELECT 1").execute(app.db.pool()).await {
+    match sqlx::query("SELECT 1").execute(app.db.read()).await {
         Ok(_) => Json(serde_json::json!({"status": "ok", "database": database})).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");

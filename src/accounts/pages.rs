@@ -214,7 +214,9 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>, crate::db::DbE
     let token = crate::auth::random_hex(16);
     let expires = crate::common::clock::now() + SETUP_TOKEN_LIFETIME_SECS;
     let value = format!("{}:{expires}", crate::auth::sha256_hex(&token));
-    store::put_setting(&mut *db.conn().await?, SETUP_TOKEN, &value).await?;
+    let mut tx = db.write().await?;
+    store::put_setting(&mut tx, SETUP_TOKEN, &value).await?;
+    tx.commit().await?;
     Ok(Some(token))
 }
 

@@ -42,11 +42,13 @@ pub async fn fee_bands_in(conn: &mut Conn) -> Result<Vec<FeeBand>, DbError> {
 
 /// Replaces one band's fee (the table's shape stays as it is).
 pub async fn set_fee(db: &Db, id: FeeBandId, fee: Money) -> Result<bool, DbError> {
-    let done = sqlx::query("UPDATE fee_bands SET fee_minor = $1, currency = $2 WHERE id = $3")
-        .bind(fee.amount_minor)
-        .bind(fee.currency.code())
-        .bind(id.0)
-        .execute(db.pool())
+    let done = db
+        .write_one(
+            sqlx::query("UPDATE fee_bands SET fee_minor = $1, currency = $2 WHERE id = $3")
+                .bind(fee.amount_minor)
+                .bind(fee.currency.code())
+                .bind(id.0),
+        )
         .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -117,7 +117,7 @@ pub async fn import(
     // Appeals by id and by slug, and the branches that exist.
     let mut appeals: HashMap<String, AppealId> = HashMap::new();
     for r in sqlx::query("SELECT id, slug FROM appeals")
-        .fetch_all(db.pool())
+        .fetch_all(db.read())
         .await?
     {
         let id: i64 = r.try_get("id")?;
@@ -126,7 +126,7 @@ pub async fn import(
     }
     let mut branches = std::collections::HashSet::new();
     for r in sqlx::query("SELECT id FROM branches")
-        .fetch_all(db.pool())
+        .fetch_all(db.read())
         .await?
     {
         branches.insert(r.try_get::<i64, _>("id")?);
@@ -361,7 +361,7 @@ pub async fn export(
         )
         .bind(after)
         .bind(appeal.map_or(0, |a| a.0))
-        .fetch_all(db.pool())
+        .fetch_all(db.read())
         .await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get("id")?;

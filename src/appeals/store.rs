@@ -81,7 +81,7 @@ pub async fn update_appeal(
     version: i64,
     f: &AppealFields,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
+    let done = db.write_one(sqlx::query(
         "UPDATE appeals SET slug = $1, title = $2, title_uk = $3, description = $4, description_uk = $5,
              beneficiary = $6, target_minor = $7, target_currency = $8, opens_on = $9, closes_on = $10,
              donate_url = $11, status = $12, version = version + 1, updated_at = $13
@@ -102,9 +102,8 @@ pub async fn update_appeal(
     .bind(clock::now())
     .bind(id.0)
     .bind(version)
-    .execute(db.pool())
+    )
     .await?;
-    db.note_change();
     Ok(done.rows_affected() > 0)
 }
 
@@ -358,14 +357,14 @@ pub async fn check_totals(db: &Db) -> Result<Vec<Difference>, DbError> {
              CAST(SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS BIGINT) AS n
          FROM donations GROUP BY appeal_id, currency",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     let counted = by_appeal_and_currency(&rows)?;
     let rows = sqlx::query(
         "SELECT appeal_id, currency, pledged_minor AS pledged, received_minor AS received,
              count AS n FROM appeal_totals",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     let kept = by_appeal_and_currency(&rows)?;
     let mut keys: Vec<_> = counted.keys().chain(kept.keys()).cloned().collect();
@@ -405,7 +404,7 @@ pub async fn find_appeal(db: &Db, id_or_slug: &str) -> Result<Option<AppealId>, 
     let row = sqlx::query("SELECT id FROM appeals WHERE id = $1 OR slug = $2")
         .bind(id)
         .bind(id_or_slug.trim().to_lowercase())
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?.map(AppealId))
 }

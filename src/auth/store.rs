@@ -64,7 +64,7 @@ pub async fn create_user(conn: &mut Conn, user: NewUser<'_>) -> Result<UserId, D
 
 pub async fn admin_exists(db: &Db) -> Result<bool, DbError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")
-        .fetch_one(db.pool())
+        .fetch_one(db.read())
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
@@ -72,7 +72,7 @@ pub async fn admin_exists(db: &Db) -> Result<bool, DbError> {
 pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRecord>, DbError> {
     let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE email = $1")
         .bind(email)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     row.map(|r| {
         Ok(LoginRecord {
@@ -89,31 +89,34 @@ pub async fn find_id_by_email(db: &Db, email: &str) -> Result<Option<UserId>, Db
 }
 
 pub async fn set_password_hash(db: &Db, user: UserId, hash: &str) -> Result<(), DbError> {
-    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(clock::now())
-        .bind(user.0)
-        .execute(db.pool())
-        .await?;
+    db.write_one(
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(clock::now())
+            .bind(user.0),
+    )
+    .await?;
     Ok(())
 }
 
 /// The zone an account reads times in; `None` for the default.
 pub async fn set_time_zone(db: &Db, user: UserId, zone: Option<&str>) -> Result<(), DbError> {
-    sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
-        .bind(zone.map(str::to_owned))
-        .bind(user.0)
-        .execute(db.pool())
-        .await?;
+    db.write_one(
+        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+            .bind(zone.map(str::to_owned))
+            .bind(user.0),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn set_lang(db: &Db, user: UserId, lang: Lang) -> Result<(), DbError> {
-    sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
-        .bind(lang.code())
-        .bind(user.0)
-        .execute(db.pool())
-        .await?;
+    db.write_one(
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+            .bind(lang.code())
+            .bind(user.0),
+    )
+    .await?;
     Ok(())
 }
 
@@ -164,15 +167,16 @@ pub async fn create_session(
     csrf_token: &str,
 ) -> Result<(), DbError> {
     let now = clock::now();
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)
+    db.write_one(
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)
          VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(id_hash)
+        .bind(user.0)
+        .bind(csrf_token)
+        .bind(now),
     )
-    .bind(id_hash)
-    .bind(user.0)
-    .bind(csrf_token)
-    .bind(now)
-    .execute(db.pool())
     .await?;
     Ok(())
 }
@@ -204,27 +208,24 @@ pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<SessionRecord
 }
 
 pub async fn touch_session(db: &Db, id_hash: &str) -> Result<(), DbError> {
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-        .bind(clock::now())
-        .bind(id_hash)
-        .execute(db.pool())
-        .await?;
+    db.write_one(
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(clock::now())
+            .bind(id_hash),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(db.pool())
+    db.write_one(sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash))
         .await?;
     Ok(())
 }
 
 /// Ends every session of an account (password change, account disabled).
 pub async fn delete_sessions_of(db: &Db, user: UserId) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user.0)
-        .execute(db.pool())
+    db.write_one(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0))
         .await?;
     Ok(())
 }
@@ -235,14 +236,14 @@ pub async fn create_token(
     name: &str,
     token_hash: &str,
 ) -> Result<(), DbError> {
-    sqlx::query(
+    db.write_one(sqlx::query(
         "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(user.0)
     .bind(name)
     .bind(token_hash)
     .bind(clock::now())
-    .execute(db.pool())
+    )
     .await?;
     Ok(())
 }
@@ -273,11 +274,13 @@ pub async fn find_token(
         .try_get::<Option<i64>, _>("last_used_at")?
         .is_none_or(|t| t < now - 60)
     {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(token_hash)
-            .execute(&mut *conn)
-            .await?;
+        drop(conn);
+        db.write_one(
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash),
+        )
+        .await?;
     }
     Ok(found)
 }
@@ -285,16 +288,18 @@ pub async fn find_token(
 pub async fn record_login_failure(db: &Db, scopes: &[String]) -> Result<(), DbError> {
     let now = clock::now();
     for scope in scopes {
-        sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
-            .bind(scope)
-            .bind(now)
-            .execute(db.pool())
-            .await?;
-    }
-    sqlx::query("DELETE FROM login_failures WHERE at < $1")
-        .bind(now - super::THROTTLE_WINDOW_SECS)
-        .execute(db.pool())
+        db.write_one(
+            sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
+                .bind(scope)
+                .bind(now),
+        )
         .await?;
+    }
+    db.write_one(
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(now - super::THROTTLE_WINDOW_SECS),
+    )
+    .await?;
     Ok(())
 }
 
@@ -302,15 +307,13 @@ pub async fn recent_login_failures(db: &Db, scope: &str) -> Result<i64, DbError>
     let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE scope = $1 AND at >= $2")
         .bind(scope)
         .bind(clock::now() - super::THROTTLE_WINDOW_SECS)
-        .fetch_one(db.pool())
+        .fetch_one(db.read())
         .await?;
     Ok(row.try_get("n")?)
 }
 
 pub async fn clear_login_failures(db: &Db, scope: &str) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM login_failures WHERE scope = $1")
-        .bind(scope)
-        .execute(db.pool())
+    db.write_one(sqlx::query("DELETE FROM login_failures WHERE scope = $1").bind(scope))
         .await?;
     Ok(())
 }
@@ -321,20 +324,21 @@ pub async fn audit(
     action: &str,
     detail: &str,
 ) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1, $2, $3, $4)")
-        .bind(clock::now())
-        .bind(user.map(|u| u.0))
-        .bind(action)
-        .bind(detail)
-        .execute(db.pool())
-        .await?;
+    db.write_one(
+        sqlx::query("INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1, $2, $3, $4)")
+            .bind(clock::now())
+            .bind(user.map(|u| u.0))
+            .bind(action)
+            .bind(detail),
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, DbError> {
     let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
         .bind(key)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     Ok(row.map(|r| r.try_get("value")).transpose()?)
 }
@@ -397,7 +401,7 @@ pub async fn list_accounts(db: &Db) -> Result<Vec<AccountRow>, DbError> {
 pub async fn password_hash_of(db: &Db, user: UserId) -> Result<Option<String>, DbError> {
     let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
         .bind(user.0)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     Ok(row.map(|r| r.try_get("password_hash")).transpose()?)
 }
@@ -425,7 +429,7 @@ pub async fn set_disabled(db: &Db, user: UserId, disabled: bool) -> Result<bool,
 /// How many enabled administrators there are: the last one may not be disabled.
 pub async fn active_admins(db: &Db) -> Result<i64, DbError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0")
-        .fetch_one(db.pool())
+        .fetch_one(db.read())
         .await?;
     Ok(row.try_get("n")?)
 }

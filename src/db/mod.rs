@@ -1,5 +1,5 @@
-//! The database: one pool over SQLite or PostgreSQL, chosen at run time from
-//! the URL, and the migrations.
+//! The database: SQLite or PostgreSQL, chosen at run time from the URL; one
+//! path for writes and a read-only one for reads; and the migrations.
 //!
 //! Every query in the code base is written once, in the SQL that both engines
 //! share, and runs through sqlx's `Any` driver. The rules that keep that true:
@@ -19,8 +19,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions, AnyQueryResult};
 use sqlx::pool::PoolConnection;
+use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -57,13 +58,9 @@ pub enum DbError {
     UnsupportedUrl,
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
-    #[error("migration {version} ({name}) failed")]
-    Migration {
-        version: i64,
-        name: &'static str,
-        #[source]
-        source: sqlx::Error,
-    },
+    /// The schema could not be brought up to date.
+    #[error("could not migrate the database")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
 /// An import that the database refused or failed keeps the cause.
@@ -88,8 +85,8 @@ impl DbError {
 
     fn sqlx(&self) -> Option<&sqlx::Error> {
         match self {
-            DbError::Sqlx(e) | DbError::Migration { source: e, .. } => Some(e),
-            DbError::UnsupportedUrl => None,
+            DbError::Sqlx(e) => Some(e),
+            DbError::UnsupportedUrl | DbError::Migrate(_) => None,
         }
     }
 }
@@ -99,9 +96,19 @@ fn is_unique_violation(e: Option<&sqlx::Error>) -> bool {
 }
 
 /// The shared handle to the database; cheap to clone.
+///
+/// Reads and writes go through different pools. The read pool's connections
+/// are read-only in the engine itself (SQLite's `query_only`, PostgreSQL's
+/// read-only transactions), so a write can only be made through
+/// [`Db::write`] or [`Db::write_one`]: the one place that queues SQLite
+/// writers and counts committed changes, which the pages kept in memory
+/// rely on. A write sent through [`Db::read`] or [`Db::conn`] fails.
 #[derive(Clone)]
 pub struct Db {
-    pool: AnyPool,
+    /// Connections for reads; the engine refuses writes on them.
+    reader: AnyPool,
+    /// Connections for [`Db::write`] and [`Db::write_one`].
+    writer: AnyPool,
     backend: Backend,
     /// SQLite allows one writer at a time, and a transaction that reads first
     /// and writes later can fail at once with `SQLITE_BUSY` instead of waiting
@@ -142,6 +149,61 @@ impl WriteTx<'_> {
     }
 }
 
+/// Which of the two pools a connection is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Reads,
+    Writes,
+}
+
+async fn open_pool(
+    backend: Backend,
+    options: AnyConnectOptions,
+    role: Role,
+) -> Result<AnyPool, sqlx::Error> {
+    let max = match (backend, role) {
+        // Readers work beside the one writer in WAL mode; writers take turns
+        // anyway (see `sqlite_writer`), so two are plenty.
+        (Backend::Sqlite, Role::Reads) => 8,
+        (Backend::Sqlite, Role::Writes) => 2,
+        (Backend::Postgres, Role::Reads) => 10,
+        (Backend::Postgres, Role::Writes) => 8,
+    };
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                let settings: &[&str] = match (backend, role) {
+                    // WAL lets readers work beside the one writer; FULL makes
+                    // every commit durable before we answer 2xx. WAL is kept
+                    // in the file, so the writer's setting holds for readers.
+                    (Backend::Sqlite, Role::Writes) => &[
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 10000",
+                    ],
+                    (Backend::Sqlite, Role::Reads) => &[
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 10000",
+                        "PRAGMA query_only = ON",
+                    ],
+                    (Backend::Postgres, Role::Reads) => {
+                        &["SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"]
+                    }
+                    (Backend::Postgres, Role::Writes) => &[],
+                };
+                for setting in settings {
+                    conn.execute(*setting).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+}
+
 impl Db {
     /// Connects, creating a SQLite file if it does not exist yet, and applies
     /// the durability settings that make an acknowledged write survive a crash.
@@ -153,33 +215,12 @@ impl Db {
             Backend::Postgres => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work beside the one writer; FULL makes
-                        // every commit durable before we answer 2xx.
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = FULL",
-                            "PRAGMA foreign_keys = ON",
-                            "PRAGMA busy_timeout = 10000",
-                        ] {
-                            conn.execute(pragma).await?;
-                        }
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
+        // The writer first: it creates a new SQLite file and puts it in WAL mode.
+        let writer = open_pool(backend, options.clone(), Role::Writes).await?;
+        let reader = open_pool(backend, options, Role::Reads).await?;
         Ok(Db {
-            pool,
+            reader,
+            writer,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             changes: Arc::default(),
@@ -189,11 +230,6 @@ impl Db {
     /// The counter of committed writes in this process.
     pub fn changes(&self) -> Arc<AtomicU64> {
         self.changes.clone()
-    }
-
-    /// Records a write made outside [`Db::write`] (a single statement on the pool).
-    pub fn note_change(&self) {
-        self.changes.fetch_add(1, Ordering::AcqRel);
     }
 
     pub fn backend(&self) -> Backend {
@@ -214,27 +250,35 @@ impl Db {
         )
     }
 
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// For reads: `query.fetch_one(db.read())`. The engine refuses a write
+    /// sent this way; writes go through [`Db::write`] or [`Db::write_one`].
+    pub fn read(&self) -> &AnyPool {
+        &self.reader
     }
 
-    /// A connection for reads (and single-statement writes).
+    /// A connection for several reads in a row (store functions take a
+    /// `&mut Conn`, so that the same query serves a read and a transaction).
     pub async fn conn(&self) -> Result<PoolConnection<Any>, DbError> {
-        Ok(self.pool.acquire().await?)
+        Ok(self.reader.acquire().await?)
+    }
+
+    /// This process's turn to write, on SQLite.
+    async fn writer_slot(&self) -> Option<MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// Starts a transaction for a change that writes.
     pub async fn write(&self) -> Result<WriteTx<'_>, DbError> {
-        let writer = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().await),
-            Backend::Postgres => None,
-        };
+        let writer = self.writer_slot().await;
         let tx = match self.backend {
             // Take the write lock at BEGIN: a deferred transaction that reads
             // first cannot upgrade if another process (an import, a second
             // instance) committed in between, and fails instead of waiting.
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
         };
         Ok(WriteTx {
             tx,
@@ -243,13 +287,27 @@ impl Db {
         })
     }
 
+    /// One statement that writes and stands alone (a session seen, a
+    /// setting changed): committed on its own, after waiting its turn like a
+    /// transaction, and counted as a change.
+    pub async fn write_one<'q>(
+        &self,
+        query: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Result<AnyQueryResult, DbError> {
+        let _turn = self.writer_slot().await;
+        let done = query.execute(&self.writer).await?;
+        self.changes.fetch_add(1, Ordering::AcqRel);
+        Ok(done)
+    }
+
     /// Brings the schema up to date; safe to run from several instances at once.
     pub async fn migrate(&self) -> Result<(), DbError> {
         migrations::run(self).await
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.reader.close().await;
+        self.writer.close().await;
     }
 }
 

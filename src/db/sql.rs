@@ -116,7 +116,7 @@ pub async fn paged<T>(
     let count_sql = format!("SELECT COUNT(*) AS n{from}{}", filter.sql());
     let total: i64 = filter
         .bind(sqlx::query(&count_sql))
-        .fetch_one(db.pool())
+        .fetch_one(db.read())
         .await?
         .try_get("n")?;
     let n = filter.next_placeholder();
@@ -129,7 +129,7 @@ pub async fn paged<T>(
         .bind(sqlx::query(&list_sql))
         .bind(paging.per_page)
         .bind(paging.offset())
-        .fetch_all(db.pool())
+        .fetch_all(db.read())
         .await?;
     let items = rows.iter().map(map).collect::<Result<_, _>>()?;
     Ok((items, total))

@@ -152,7 +152,7 @@ pub async fn list_unions(
 /// Every union, for the choices in a branch form.
 pub async fn all_unions(db: &Db) -> Result<Vec<Union>, DbError> {
     let rows = sqlx::query("SELECT * FROM unions ORDER BY country, name")
-        .fetch_all(db.pool())
+        .fetch_all(db.read())
         .await?;
     Ok(rows.iter().map(union_from).collect::<Result<_, _>>()?)
 }
@@ -160,7 +160,7 @@ pub async fn all_unions(db: &Db) -> Result<Vec<Union>, DbError> {
 pub async fn get_union(db: &Db, id: UnionId) -> Result<Option<Union>, DbError> {
     let row = sqlx::query("SELECT * FROM unions WHERE id = $1")
         .bind(id.0)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     Ok(row.as_ref().map(union_from).transpose()?)
 }
@@ -188,7 +188,7 @@ pub async fn update_union(
     version: i64,
     f: &UnionFields,
 ) -> Result<Edit, DbError> {
-    let done = sqlx::query(
+    let done = db.write_one(sqlx::query(
         "UPDATE unions SET name = $1, name_uk = $2, country = $3, kind = $4, search_key = $5,
              version = version + 1, updated_at = $6
          WHERE id = $7 AND version = $8",
@@ -201,7 +201,7 @@ pub async fn update_union(
     .bind(clock::now())
     .bind(id.0)
     .bind(version)
-    .execute(db.pool())
+    )
     .await?;
     edit_outcome(db, "unions", id.0, done.rows_affected()).await
 }
@@ -231,7 +231,7 @@ async fn edit_outcome(db: &Db, table: &str, id: i64, affected: u64) -> Result<Ed
     }
     let exists = sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
         .bind(id)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?
         .is_some();
     Ok(if exists { Edit::Stale } else { Edit::NotFound })
@@ -281,7 +281,7 @@ pub async fn get_branch(db: &Db, id: BranchId) -> Result<Option<Branch>, DbError
     let sql = format!("SELECT {BRANCH_COLUMNS}{BRANCH_FROM} WHERE b.id = $1");
     let row = sqlx::query(&sql)
         .bind(id.0)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     Ok(row.as_ref().map(branch_from).transpose()?)
 }
@@ -300,14 +300,14 @@ pub async fn branches_by_scope(db: &Db, scope: &Scope) -> Result<Vec<Branch>, Db
         "SELECT {BRANCH_COLUMNS}{BRANCH_FROM}{} ORDER BY u.country, b.name",
         w.sql()
     );
-    let rows = w.bind(sqlx::query(&sql)).fetch_all(db.pool()).await?;
+    let rows = w.bind(sqlx::query(&sql)).fetch_all(db.read()).await?;
     Ok(rows.iter().map(branch_from).collect::<Result<_, _>>()?)
 }
 
 /// The regions in use, for the filter's choices.
 pub async fn regions(db: &Db) -> Result<Vec<String>, DbError> {
     let rows = sqlx::query("SELECT DISTINCT region FROM branches ORDER BY region")
-        .fetch_all(db.pool())
+        .fetch_all(db.read())
         .await?;
     Ok(rows
         .iter()
@@ -348,7 +348,7 @@ pub async fn update_branch(
     version: i64,
     f: &BranchFields,
 ) -> Result<Edit, DbError> {
-    let done = sqlx::query(
+    let done = db.write_one(sqlx::query(
         "UPDATE branches SET union_id = $1, name = $2, name_uk = $3, region = $4, sector = $5,
              size_band = $6, search_key = $7, version = version + 1, updated_at = $8,
              languages = $11, wished_region = $12, at_risk = $13
@@ -371,7 +371,7 @@ pub async fn update_branch(
     .bind(f.languages.join(","))
     .bind(&f.wished_region)
     .bind(db::flag(f.at_risk))
-    .execute(db.pool())
+    )
     .await?;
     edit_outcome(db, "branches", id.0, done.rows_affected()).await
 }
@@ -440,7 +440,7 @@ pub async fn get_person(db: &Db, scope: &Scope, id: PersonId) -> Result<Option<P
     let mut w = scoped(scope);
     w.and("p.id = ?", [Value::Int(id.0)]);
     let sql = format!("SELECT {PERSON_COLUMNS}{PERSON_FROM}{}", w.sql());
-    let row = w.bind(sqlx::query(&sql)).fetch_optional(db.pool()).await?;
+    let row = w.bind(sqlx::query(&sql)).fetch_optional(db.read()).await?;
     Ok(row.as_ref().map(person_from).transpose()?)
 }
 
@@ -473,30 +473,31 @@ pub async fn update_person(
     version: i64,
     f: &PersonFields,
 ) -> Result<Edit, DbError> {
-    let done = sqlx::query(
-        "UPDATE people SET branch_id = $1, name = $2, email = $3, phone = $4, role = $5,
+    let done = db
+        .write_one(
+            sqlx::query(
+                "UPDATE people SET branch_id = $1, name = $2, email = $3, phone = $4, role = $5,
              at_risk = $6, search_key = $7, version = version + 1, updated_at = $8
          WHERE id = $9 AND version = $10",
-    )
-    .bind(f.branch_id.map(|b| b.0))
-    .bind(&f.name)
-    .bind(f.email.clone())
-    .bind(f.phone.clone())
-    .bind(f.role.code())
-    .bind(db::flag(f.at_risk))
-    .bind(person_search_key(f))
-    .bind(clock::now())
-    .bind(id.0)
-    .bind(version)
-    .execute(db.pool())
-    .await?;
+            )
+            .bind(f.branch_id.map(|b| b.0))
+            .bind(&f.name)
+            .bind(f.email.clone())
+            .bind(f.phone.clone())
+            .bind(f.role.code())
+            .bind(db::flag(f.at_risk))
+            .bind(person_search_key(f))
+            .bind(clock::now())
+            .bind(id.0)
+            .bind(version),
+        )
+        .await?;
     edit_outcome(db, "people", id.0, done.rows_affected()).await
 }
 
 pub async fn delete_person(db: &Db, id: PersonId) -> Result<bool, DbError> {
-    let done = sqlx::query("DELETE FROM people WHERE id = $1")
-        .bind(id.0)
-        .execute(db.pool())
+    let done = db
+        .write_one(sqlx::query("DELETE FROM people WHERE id = $1").bind(id.0))
         .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -505,21 +506,21 @@ pub async fn delete_person(db: &Db, id: PersonId) -> Result<bool, DbError> {
 pub async fn branch_feed_token(db: &Db, branch: BranchId) -> Result<String, DbError> {
     let existing = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
         .bind(branch.0)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     if let Some(row) = existing {
         return Ok(row.try_get("feed_token")?);
     }
     let token = crate::auth::random_hex(16);
-    sqlx::query("INSERT INTO branch_feeds (branch_id, feed_token) VALUES ($1, $2) ON CONFLICT (branch_id) DO NOTHING")
+    db.write_one(sqlx::query("INSERT INTO branch_feeds (branch_id, feed_token) VALUES ($1, $2) ON CONFLICT (branch_id) DO NOTHING")
         .bind(branch.0)
         .bind(&token)
-        .execute(db.pool())
+        )
         .await?;
     // Another request may have made one at the same moment; theirs stands.
     let row = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
         .bind(branch.0)
-        .fetch_one(db.pool())
+        .fetch_one(db.read())
         .await?;
     Ok(row.try_get("feed_token")?)
 }
@@ -528,7 +529,7 @@ pub async fn branch_feed_token(db: &Db, branch: BranchId) -> Result<String, DbEr
 pub async fn branch_of_feed(db: &Db, token: &str) -> Result<Option<BranchId>, DbError> {
     let row = sqlx::query("SELECT branch_id FROM branch_feeds WHERE feed_token = $1")
         .bind(token)
-        .fetch_optional(db.pool())
+        .fetch_optional(db.read())
         .await?;
     Ok(row
         .map(|r| r.try_get("branch_id").map(BranchId))

@@ -44,7 +44,7 @@ async fn bump(conn: &mut Conn) -> Result<(), DbError> {
 pub async fn version(db: &Db) -> Result<i64, DbError> {
     Ok(
         sqlx::query("SELECT version FROM cache_versions WHERE name = 'links'")
-            .fetch_one(db.pool())
+            .fetch_one(db.read())
             .await?
             .try_get("version")?,
     )
@@ -156,7 +156,7 @@ pub async fn find(conn: &mut Conn, id_or_slug: &str) -> Result<Option<Link>, DbE
 /// Every link, for the redirect's memory.
 pub async fn all(db: &Db) -> Result<Vec<Link>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM links");
-    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
+    let rows = sqlx::query(&sql).fetch_all(db.read()).await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
@@ -234,7 +234,7 @@ pub async fn add_clicks(db: &Db, counts: &[(LinkId, String, i64)]) -> Result<(),
 pub async fn total_clicks(db: &Db) -> Result<i64, DbError> {
     Ok(
         sqlx::query("SELECT CAST(COALESCE(SUM(clicks), 0) AS BIGINT) AS n FROM link_clicks")
-            .fetch_one(db.pool())
+            .fetch_one(db.read())
             .await?
             .try_get("n")?,
     )

@@ -83,14 +83,15 @@ pub async fn claim(
 }
 
 pub async fn mark_sent(db: &Db, id: i64, worker: &str) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_until = NULL
+    db.write_one(
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_until = NULL
          WHERE id = $2 AND claimed_by = $3",
+        )
+        .bind(clock::now())
+        .bind(id)
+        .bind(worker),
     )
-    .bind(clock::now())
-    .bind(id)
-    .bind(worker)
-    .execute(db.pool())
     .await?;
     Ok(())
 }
@@ -106,7 +107,7 @@ pub async fn mark_failed(
     error: &str,
 ) -> Result<(), DbError> {
     let failed_at = give_up.then(crate::common::clock::now);
-    sqlx::query(
+    db.write_one(sqlx::query(
         "UPDATE outbox SET attempts = $1, next_attempt_at = $2, failed_at = $3, last_error = $4,
              claimed_by = NULL, claimed_until = NULL
          WHERE id = $5 AND claimed_by = $6",
@@ -117,7 +118,7 @@ pub async fn mark_failed(
     .bind(error.chars().take(500).collect::<String>())
     .bind(id)
     .bind(worker)
-    .execute(db.pool())
+    )
     .await?;
     Ok(())
 }
@@ -144,7 +145,7 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<Entry>, DbError> {
          FROM outbox ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     rows.iter()
         .map(|r| {

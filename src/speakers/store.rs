@@ -85,7 +85,7 @@ pub async fn update_speaker(
     version: i64,
     f: &SpeakerFields,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
+    let done = db.write_one(sqlx::query(
         "UPDATE speakers SET name = $1, email = $2, bio = $3, languages = $4, topics = $5, time_zone = $6,
              online = $7, in_person = $8, regions = $9, lang = $10, search_key = $11,
              version = version + 1, updated_at = $12
@@ -105,7 +105,7 @@ pub async fn update_speaker(
     .bind(clock::now())
     .bind(id.0)
     .bind(version)
-    .execute(db.pool())
+    )
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -115,7 +115,7 @@ pub async fn get_speaker(db: &Db, id: SpeakerId) -> Result<Option<Speaker>, DbEr
         "SELECT {SPEAKER_COLUMNS} FROM speakers WHERE id = $1"
     ))
     .bind(id.0)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.read())
     .await?;
     Ok(row.as_ref().map(speaker_from).transpose()?)
 }
@@ -125,7 +125,7 @@ pub async fn speaker_of_user(db: &Db, user: UserId) -> Result<Option<Speaker>, D
         "SELECT {SPEAKER_COLUMNS} FROM speakers WHERE user_id = $1"
     ))
     .bind(user.0)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.read())
     .await?;
     Ok(row.as_ref().map(speaker_from).transpose()?)
 }
@@ -135,7 +135,7 @@ pub async fn speaker_by_feed(db: &Db, token: &str) -> Result<Option<Speaker>, Db
         "SELECT {SPEAKER_COLUMNS} FROM speakers WHERE feed_token = $1"
     ))
     .bind(token)
-    .fetch_optional(db.pool())
+    .fetch_optional(db.read())
     .await?;
     Ok(row.as_ref().map(speaker_from).transpose()?)
 }
@@ -166,7 +166,7 @@ pub async fn all_speakers(db: &Db) -> Result<Vec<Speaker>, DbError> {
     let rows = sqlx::query(&format!(
         "SELECT {SPEAKER_COLUMNS} FROM speakers ORDER BY name, id"
     ))
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     Ok(rows.iter().map(speaker_from).collect::<Result<_, _>>()?)
 }
@@ -177,7 +177,7 @@ pub async fn windows_of(db: &Db, speaker: SpeakerId) -> Result<Vec<Window>, DbEr
          ORDER BY weekday, start_minute",
     )
     .bind(speaker.0)
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     rows.iter()
         .map(|r| {
@@ -218,7 +218,7 @@ pub async fn blackouts_of(db: &Db, speaker: SpeakerId) -> Result<Vec<(String, St
         "SELECT first_day, last_day FROM speaker_blackouts WHERE speaker_id = $1 ORDER BY first_day",
     )
     .bind(speaker.0)
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("first_day")?, r.try_get("last_day")?)))
@@ -472,13 +472,13 @@ pub async fn move_request(
 
 /// Links a visitor's request to a branch.
 pub async fn set_request_branch(db: &Db, id: RequestId, branch: BranchId) -> Result<bool, DbError> {
-    let done = sqlx::query(
+    let done = db.write_one(sqlx::query(
         "UPDATE speaker_requests SET branch_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
     )
     .bind(branch.0)
     .bind(clock::now())
     .bind(id.0)
-    .execute(db.pool())
+    )
     .await?;
     Ok(done.rows_affected() > 0)
 }

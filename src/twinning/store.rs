@@ -190,7 +190,7 @@ pub async fn activities(db: &Db, link: TwinningId) -> Result<Vec<Activity>, DbEr
          FROM twinning_activities WHERE twinning_id = $1 ORDER BY happened_on DESC, id DESC",
     )
     .bind(link.0)
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     rows.iter()
         .map(|r| {
@@ -277,7 +277,7 @@ async fn candidate_rows(db: &Db, w: &Where) -> Result<Vec<Candidate>, DbError> {
          ORDER BY b.id",
         w.sql()
     );
-    let rows = w.bind(sqlx::query(&q)).fetch_all(db.pool()).await?;
+    let rows = w.bind(sqlx::query(&q)).fetch_all(db.read()).await?;
     rows.iter()
         .map(|r| {
             let country: String = r.try_get("country")?;
@@ -311,7 +311,7 @@ pub async fn linked_with(db: &Db, branch: BranchId) -> Result<Vec<BranchId>, DbE
          WHERE (gb_branch_id = $1 OR ua_branch_id = $1) AND status <> 'ended'",
     )
     .bind(branch.0)
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     rows.iter()
         .map(|r| {
@@ -336,7 +336,7 @@ pub async fn balance_by_union(db: &Db) -> Result<Vec<(String, Option<String>, i6
          GROUP BY u.id, u.name, u.name_uk
          ORDER BY u.name",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     rows.iter()
         .map(|r| {
@@ -362,7 +362,7 @@ pub async fn balance_by_sector(db: &Db) -> Result<Vec<(String, i64, i64)>, DbErr
          GROUP BY b.sector
          ORDER BY b.sector",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.read())
     .await?;
     rows.iter()
         .map(|r| {

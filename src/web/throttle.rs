@@ -27,20 +27,19 @@ pub async fn allow(
         sqlx::query("SELECT COUNT(*) AS n FROM rate_events WHERE scope = $1 AND at > $2")
             .bind(&scope)
             .bind(now - limit.window_secs)
-            .fetch_one(db.pool())
+            .fetch_one(db.read())
             .await?
             .try_get("n")?;
     if recent >= limit.max {
         return Ok(false);
     }
-    sqlx::query("INSERT INTO rate_events (scope, at) VALUES ($1, $2)")
-        .bind(&scope)
-        .bind(now)
-        .execute(db.pool())
-        .await?;
-    sqlx::query("DELETE FROM rate_events WHERE at < $1")
-        .bind(now - 24 * 60 * 60)
-        .execute(db.pool())
+    db.write_one(
+        sqlx::query("INSERT INTO rate_events (scope, at) VALUES ($1, $2)")
+            .bind(&scope)
+            .bind(now),
+    )
+    .await?;
+    db.write_one(sqlx::query("DELETE FROM rate_events WHERE at < $1").bind(now - 24 * 60 * 60))
         .await?;
     Ok(true)
 }

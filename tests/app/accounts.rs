@@ -143,7 +143,7 @@ db_test!(tokens_are_stored_hashed, |app| {
     let token = client.bearer.clone().unwrap();
     use sqlx::Row;
     let rows = sqlx::query("SELECT token_hash FROM api_tokens")
-        .fetch_all(app.db.pool())
+        .fetch_all(app.db.read())
         .await
         .unwrap();
     for row in rows {
@@ -255,7 +255,7 @@ db_test!(logs_of_a_login_hold_no_password, |app| {
     app.client().login(&email, PASSWORD).await;
     use sqlx::Row;
     let rows = sqlx::query("SELECT action, detail FROM audit_log")
-        .fetch_all(app.db.pool())
+        .fetch_all(app.db.read())
         .await
         .unwrap();
     let actions: Vec<String> = rows

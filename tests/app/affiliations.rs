@@ -120,10 +120,12 @@ db_test!(an_application_goes_active_is_listed_and_reminded, |app| {
         .checked_add(jiff::Span::new().days(20))
         .unwrap()
         .to_string();
-    sqlx::query("UPDATE affiliations SET renewal_on = $1 WHERE id = $2")
-        .bind(soon.clone())
-        .bind(id)
-        .execute(app.db.pool())
+    app.db
+        .write_one(
+            sqlx::query("UPDATE affiliations SET renewal_on = $1 WHERE id = $2")
+                .bind(soon.clone())
+                .bind(id),
+        )
         .await
         .unwrap();
     assert_eq!(

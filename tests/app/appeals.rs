@@ -233,12 +233,12 @@ db_test!(totals_move_with_every_change_and_check_agrees, |app| {
         .unwrap();
     assert!(differences.is_empty(), "{differences:?}");
     // Tampering is found.
-    sqlx::query(
-        "UPDATE appeal_totals SET received_minor = received_minor + 1 WHERE currency = 'GBP'",
-    )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    app.db
+        .write_one(sqlx::query(
+            "UPDATE appeal_totals SET received_minor = received_minor + 1 WHERE currency = 'GBP'",
+        ))
+        .await
+        .unwrap();
     let differences = solidarnist::appeals::store::check_totals(&app.db)
         .await
         .unwrap();
@@ -634,7 +634,7 @@ db_test!(
             report.errors
         );
         let row = sqlx::query("SELECT donor_name, notes FROM donations WHERE reference = 'DUP-1'")
-            .fetch_one(app.db.pool())
+            .fetch_one(app.db.read())
             .await
             .unwrap();
         use sqlx::Row;
@@ -762,7 +762,7 @@ db_test!(
                 use sqlx::Row;
                 sqlx::query("SELECT COUNT(*) AS n FROM donations WHERE reference LIKE $1")
                     .bind(format!("F-{n}-%"))
-                    .fetch_one(app.db.pool())
+                    .fetch_one(app.db.read())
                     .await
                     .unwrap()
                     .get("n")

@@ -145,14 +145,9 @@ impl TestApp {
                     "SOLIDARNIST_TEST_POSTGRES_URL names a PostgreSQL server for this copy",
                 );
                 let name = format!("solidarnist_test_{}", auth::random_hex(8));
-                let admin = Db::connect(&server)
-                    .await
-                    .expect("connect to the PostgreSQL test server");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(admin.pool())
+                on_server(&server, &format!("CREATE DATABASE {name}"))
                     .await
                     .expect("create a test database");
-                admin.close().await;
                 let (base, _) = server.rsplit_once('/').expect("the URL names a database");
                 (format!("{base}/{name}"), None, Some((server.clone(), name)))
             }
@@ -354,18 +349,23 @@ impl Drop for TestApp {
                     .build()
                     .unwrap();
                 rt.block_on(async {
-                    if let Ok(admin) = Db::connect(&server).await {
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(admin.pool())
-                                .await;
-                        admin.close().await;
-                    }
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = on_server(&server, &drop).await;
                 });
             })
             .join();
         }
     }
+}
+
+/// Runs one statement on the PostgreSQL test server itself (creating and
+/// dropping the tests' databases), outside any app.
+async fn on_server(server: &str, statement: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(server).await?;
+    sqlx::query(statement).execute(&mut conn).await?;
+    conn.close().await
 }
 
 async fn start(

@@ -221,3 +221,85 @@ async fn under_overload_it_sheds_load_with_503_then_recovers() {
     let (status, _) = app.client().get_json("/healthz").await;
     assert_eq!(status, StatusCode::OK, "it recovers once the slot is free");
 }
+
+// Every write goes through the one path that queues SQLite writers and
+// counts committed changes (the kept public pages rely on the count): the
+// engine itself refuses a write sent through the read path.
+db_test!(writes_go_only_through_the_write_path, |app| {
+    let insert = "INSERT INTO settings (key, value, updated_at) VALUES ('probe', 'x', 0)";
+    assert!(
+        sqlx::query(insert).execute(app.db.read()).await.is_err(),
+        "a write through the read pool is refused"
+    );
+    let mut conn = app.db.conn().await.unwrap();
+    assert!(
+        sqlx::query(insert).execute(&mut *conn).await.is_err(),
+        "a write through a read connection is refused"
+    );
+    drop(conn);
+    let changes = app.db.changes();
+    let before = changes.load(std::sync::atomic::Ordering::Acquire);
+    app.db.write_one(sqlx::query(insert)).await.unwrap();
+    assert_eq!(
+        changes.load(std::sync::atomic::Ordering::Acquire),
+        before + 1,
+        "a write is counted"
+    );
+    use sqlx::Row;
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM settings WHERE key = 'probe'")
+        .fetch_one(app.db.read())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(n, 1);
+});
+
+// A database made before the migrations moved to sqlx's migrator kept its
+// own ledger; starting on it records those migrations in sqlx's ledger and
+// applies nothing twice.
+db_test!(
+    a_database_with_the_old_migration_ledger_is_taken_over,
+    |app| {
+        use sqlx::Row;
+        let mut tx = app.db.write().await.unwrap();
+        for statement in [
+        "DROP TABLE _sqlx_migrations",
+        "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    ] {
+        sqlx::query(statement).execute(&mut *tx).await.unwrap();
+    }
+        for version in 1..=9_i64 {
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'old', 0)",
+            )
+            .bind(version)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let app = app.restart().await;
+        let (status, _) = app.client().get_json("/healthz").await;
+        assert_eq!(status, StatusCode::OK);
+        let recorded: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(app.db.read())
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+        assert!(recorded >= 9, "every old migration is in sqlx's ledger");
+        assert!(
+            sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations")
+                .fetch_one(app.db.read())
+                .await
+                .is_err(),
+            "the old ledger is gone"
+        );
+        // And a second start finds nothing to do.
+        let app = app.restart().await;
+        let (status, _) = app.client().get_json("/healthz").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+);

@@ -353,9 +353,9 @@ db_test!(
             "still lively"
         );
         // Ninety-one days of silence.
-        sqlx::query("UPDATE twinnings SET last_activity_at = last_activity_at - 91 * 24 * 60 * 60 WHERE id = $1")
+        app.db.write_one(sqlx::query("UPDATE twinnings SET last_activity_at = last_activity_at - 91 * 24 * 60 * 60 WHERE id = $1")
         .bind(link.0)
-        .execute(app.db.pool())
+        )
         .await
         .unwrap();
         assert_eq!(
@@ -428,7 +428,7 @@ db_test!(
         use sqlx::Row;
         let views: i64 =
             sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'view_at_risk'")
-                .fetch_one(app.db.pool())
+                .fetch_one(app.db.read())
                 .await
                 .unwrap()
                 .try_get("n")
