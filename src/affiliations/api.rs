@@ -11,10 +11,10 @@ use super::actions;
 use super::model::*;
 use super::store;
 use crate::common::paging::Paging;
-use crate::directory::api::ListJson;
 use crate::money::Money;
 use crate::web::error::AppError;
 use crate::web::extract::{ApiJson, Id, Query};
+use crate::web::lists::ListJson;
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]

@@ -14,10 +14,10 @@ use super::store;
 use crate::common::input::FieldErrors;
 use crate::common::input::Loose;
 use crate::common::paging::Paging;
-use crate::directory::pages::Pager;
 use crate::money::Money;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Id, Query};
+use crate::web::lists::Pager;
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 #[derive(Clone, Debug, Default, Deserialize)]

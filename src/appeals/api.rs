@@ -13,10 +13,10 @@ use super::store;
 use crate::auth::Action;
 use crate::common::ids::BranchId;
 use crate::common::paging::Paging;
-use crate::directory::api::ListJson;
 use crate::money::Money;
 use crate::web::error::AppError;
 use crate::web::extract::{ApiJson, Id, Query};
+use crate::web::lists::ListJson;
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]
@@ -139,13 +139,7 @@ pub async fn list(
         let totals = store::totals(&mut conn, appeal.id).await?;
         items.push(appeal_json(actions::Full { appeal, totals }));
     }
-    Ok(Json(ListJson {
-        items,
-        page: paging.page,
-        per_page: paging.per_page,
-        total,
-    })
-    .into_response())
+    Ok(ListJson::page(items, paging, total))
 }
 
 pub async fn create(

@@ -65,6 +65,22 @@ pub fn start_of(day: Date) -> i64 {
         })
 }
 
+/// An instant as JSON carries it: RFC 3339 in UTC.
+pub fn rfc3339(seconds: i64) -> String {
+    Timestamp::from_second(seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+/// An instant in RFC 3339 with the offset of a zone (a meeting in the zone
+/// it was planned in).
+pub fn rfc3339_in(seconds: i64, zone_name: &str) -> String {
+    let tz = zone(zone_name).unwrap_or(TimeZone::UTC);
+    Timestamp::from_second(seconds)
+        .map(|t| t.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .unwrap_or_default()
+}
+
 /// "Tue 3 Nov 2026, 19:00 GMT" / "вт, 03.11.2026, 19:00 GMT".
 pub fn format(tr: &Tr, seconds: i64, zone_name: &str) -> String {
     let tz = TimeZone::get(zone_name).unwrap_or(TimeZone::UTC);

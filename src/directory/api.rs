@@ -11,18 +11,13 @@ use super::actions;
 use super::model::*;
 use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
 use crate::auth::Action;
+use crate::common::clock::rfc3339;
 use crate::common::input::FieldErrors;
 use crate::common::paging::Paging;
 use crate::web::error::AppError;
 use crate::web::extract::{optional_param, ApiJson, Id, Query};
+use crate::web::lists::ListJson;
 use crate::web::{AppState, Ctx};
-
-/// Times in JSON are RFC 3339 in UTC.
-pub fn rfc3339(seconds: i64) -> String {
-    jiff::Timestamp::from_second(seconds)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct UnionJson {
@@ -67,33 +62,6 @@ pub struct PersonJson {
     pub at_risk: bool,
     pub version: i64,
     pub updated_at: String,
-}
-
-/// One page of a list.
-#[derive(Serialize)]
-pub struct ListJson<T> {
-    pub items: Vec<T>,
-    pub page: i64,
-    pub per_page: i64,
-    pub total: i64,
-}
-
-impl<T: Serialize> ListJson<T> {
-    /// One page of a list as the API answers it.
-    pub fn page(
-        items: impl IntoIterator<Item = T>,
-        paging: crate::common::paging::Paging,
-        total: i64,
-    ) -> axum::response::Response {
-        use axum::response::IntoResponse;
-        axum::Json(ListJson {
-            items: items.into_iter().collect(),
-            page: paging.page,
-            per_page: paging.per_page,
-            total,
-        })
-        .into_response()
-    }
 }
 
 /// Request bodies, as the OpenAPI document shows them. (The handlers read
@@ -186,16 +154,8 @@ impl From<Person> for PersonJson {
     }
 }
 
-fn list<T, J: From<T> + Serialize>(
-    (items, total): (Vec<T>, i64),
-    paging: Paging,
-) -> Json<ListJson<J>> {
-    Json(ListJson {
-        items: items.into_iter().map(J::from).collect(),
-        page: paging.page,
-        per_page: paging.per_page,
-        total,
-    })
+fn list<T, J: From<T> + Serialize>((items, total): (Vec<T>, i64), paging: Paging) -> Response {
+    ListJson::page(items.into_iter().map(J::from), paging, total)
 }
 
 fn created<J: Serialize>(body: J) -> Response {

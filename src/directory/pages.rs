@@ -15,6 +15,7 @@ use crate::common::input::{FieldErrors, Loose};
 use crate::common::paging::Paging;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Id, Query};
+use crate::web::lists::Pager;
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 /// Filters and page number of a list page, as typed.
@@ -33,44 +34,6 @@ pub struct ListQuery {
     #[serde(default)]
     pub branch_id: String,
     pub page: Option<String>,
-}
-
-/// Links to the other pages of a list, keeping its filters.
-pub struct Pager {
-    pub page: i64,
-    pub pages: i64,
-    pub total: i64,
-    /// The query string without `page=`, ready for `&page=N`.
-    pub base: String,
-}
-
-impl Pager {
-    pub fn new(paging: Paging, total: i64, filters: &[(&str, &str)]) -> Pager {
-        let kept: Vec<(&str, &str)> = filters
-            .iter()
-            .copied()
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        Pager {
-            page: paging.page,
-            pages: paging.pages(total),
-            total,
-            base: serde_urlencoded::to_string(kept).unwrap_or_default(),
-        }
-    }
-
-    /// "2 / 5", for "Page 2 / 5".
-    pub fn position(&self) -> String {
-        format!("{} / {}", self.page, self.pages)
-    }
-
-    pub fn href(&self, page: i64) -> String {
-        if self.base.is_empty() {
-            format!("?page={page}")
-        } else {
-            format!("?{}&page={page}", self.base)
-        }
-    }
 }
 
 /// Everything that varies between the form pages of the three records.

@@ -15,9 +15,9 @@ use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
 use crate::common::input::Loose;
 use crate::common::paging::Paging;
-use crate::directory::api::ListJson;
 use crate::web::error::AppError;
 use crate::web::extract::{ApiJson, Query};
+use crate::web::lists::ListJson;
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]

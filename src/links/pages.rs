@@ -20,11 +20,11 @@ use crate::common::input::FieldErrors;
 use crate::common::input::Loose;
 use crate::common::paging::Paging;
 use crate::directory::model::Branch;
-use crate::directory::pages::Pager;
 use crate::directory::store as directory;
 use crate::qr::Drawing;
 use crate::web::error::{form_errors, AppError};
 use crate::web::extract::{Form, Query};
+use crate::web::lists::Pager;
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 /// The public redirect, for what the in-memory path did not answer: a link

@@ -14,9 +14,9 @@ use crate::auth::Action;
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
 use crate::common::paging::Paging;
-use crate::directory::api::ListJson;
 use crate::web::error::AppError;
 use crate::web::extract::{optional_param, ApiJson, Id, Query};
+use crate::web::lists::ListJson;
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]
@@ -128,13 +128,6 @@ pub struct VerbBody {
     report: Option<String>,
 }
 
-fn rfc3339_in(seconds: i64, zone_name: &str) -> String {
-    let tz = crate::common::clock::zone(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::from_second(seconds)
-        .map(|t| t.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
-        .unwrap_or_default()
-}
-
 pub fn request_json(r: Request) -> SpeakerRequestJson {
     let local = jiff::Timestamp::from_second(r.starts_at)
         .map(|t| {
@@ -146,8 +139,8 @@ pub fn request_json(r: Request) -> SpeakerRequestJson {
     SpeakerRequestJson {
         id: r.id,
         branch_id: r.branch_id,
-        starts_at: rfc3339_in(r.starts_at, &r.time_zone),
-        ends_at: rfc3339_in(r.ends_at(), &r.time_zone),
+        starts_at: crate::common::clock::rfc3339_in(r.starts_at, &r.time_zone),
+        ends_at: crate::common::clock::rfc3339_in(r.ends_at(), &r.time_zone),
         local_start: local,
         time_zone: r.time_zone,
         duration_minutes: r.duration_minutes,
@@ -337,14 +330,7 @@ pub async fn matches(
                 .collect(),
         })
         .collect();
-    let total = items.len() as i64;
-    Ok(Json(ListJson {
-        items,
-        page: 1,
-        per_page: total.max(1),
-        total,
-    })
-    .into_response())
+    Ok(ListJson::whole(items))
 }
 
 async fn verb(

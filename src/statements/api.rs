@@ -11,9 +11,9 @@ use super::actions;
 use super::model::*;
 use super::store;
 use crate::common::paging::Paging;
-use crate::directory::api::ListJson;
 use crate::web::error::AppError;
 use crate::web::extract::{ApiJson, Query};
+use crate::web::lists::ListJson;
 use crate::web::AppState;
 
 #[derive(Serialize, ToSchema)]

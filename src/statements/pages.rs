@@ -14,10 +14,10 @@ use super::store;
 use crate::common::input::FieldErrors;
 use crate::common::input::Loose;
 use crate::common::paging::Paging;
-use crate::directory::pages::Pager;
 use crate::i18n::Lang;
 use crate::web::error::{form_errors, AppError};
 use crate::web::extract::{Form, Query};
+use crate::web::lists::Pager;
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 
 #[derive(Template)]

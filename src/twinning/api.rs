@@ -10,14 +10,15 @@ use utoipa::ToSchema;
 use super::actions;
 use super::model::*;
 use super::store::{self, LinkFilter, NeedFilter};
+use crate::common::clock::rfc3339;
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
 use crate::common::input::Loose;
 use crate::common::paging::Paging;
-use crate::directory::api::{rfc3339, ListJson};
 use crate::money::Money;
 use crate::web::error::AppError;
 use crate::web::extract::{optional_param, ApiJson, Id, Query};
+use crate::web::lists::ListJson;
 use crate::web::{AppState, Ctx};
 
 #[derive(Serialize, ToSchema)]
@@ -269,14 +270,7 @@ pub async fn suggestions(
                 .collect(),
         })
         .collect();
-    let total = items.len() as i64;
-    Ok(Json(ListJson {
-        items,
-        page: 1,
-        per_page: total.max(1),
-        total,
-    })
-    .into_response())
+    Ok(ListJson::whole(items))
 }
 
 macro_rules! link_verb {
@@ -310,14 +304,7 @@ pub async fn activities(
         .into_iter()
         .map(activity_json)
         .collect();
-    let total = items.len() as i64;
-    Ok(Json(ListJson {
-        items,
-        page: 1,
-        per_page: total.max(1),
-        total,
-    })
-    .into_response())
+    Ok(ListJson::whole(items))
 }
 
 pub async fn log_activity(

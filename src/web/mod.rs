@@ -6,6 +6,7 @@ pub mod cache;
 pub mod context;
 pub mod error;
 pub mod extract;
+pub mod lists;
 pub mod routes;
 pub mod throttle;
 
