@@ -501,6 +501,7 @@ donation-received = Received
 donation-cancelled = Cancelled
 err-slug = Use lower-case letters, digits and single hyphens (3 to 60), and not a word the site uses itself.
 err-slug-taken = That address is taken by another appeal.
+err-reference-taken = This payment reference is already recorded for this appeal.
 err-closes-before-opens = The appeal cannot close before it opens.
 err-appeal-not-open = This appeal is not open for donations.
 err-receipts-by-coordinators = Only coordinators record money as received.

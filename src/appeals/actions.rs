@@ -32,11 +32,7 @@ pub async fn get_appeal(db: &Db, who: &Principal, id: AppealId) -> Result<Full, 
 }
 
 fn duplicate_slug(e: crate::db::DbError) -> AppError {
-    if e.is_unique_violation() {
-        AppError::conflict("duplicate", "err-slug-taken")
-    } else {
-        e.into()
-    }
+    AppError::duplicate_of("slug", "err-slug-taken")(e)
 }
 
 pub async fn create_appeal(
@@ -150,7 +146,9 @@ pub async fn record(
             };
             // Not the key, so the reference: that money is already recorded.
             let Some(((id, first_hash), hash)) = first else {
-                return Err(AppError::unique_as_field(e, "reference"));
+                return Err(AppError::duplicate_of("reference", "err-reference-taken")(
+                    e,
+                ));
             };
             if first_hash != hash {
                 return Err(AppError::conflict(

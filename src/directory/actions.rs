@@ -10,13 +10,7 @@ use crate::db::Db;
 use crate::web::error::AppError;
 
 fn duplicate(e: crate::db::DbError) -> AppError {
-    if e.is_unique_violation() {
-        let mut errors = FieldErrors::new();
-        errors.add("name", "err-duplicate");
-        AppError::Invalid(errors)
-    } else {
-        e.into()
-    }
+    AppError::duplicate_of("name", "err-duplicate")(e)
 }
 
 fn edit_result(edit: Edit) -> Result<(), AppError> {

@@ -208,9 +208,7 @@ pub async fn create_union(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<UnionInput>,
 ) -> Result<Response, AppError> {
-    let union = actions::create_union(&app.db, &input)
-        .await
-        .map_err(api_duplicate)?;
+    let union = actions::create_union(&app.db, &input).await?;
     Ok(created(UnionJson::from(union)))
 }
 
@@ -229,9 +227,7 @@ pub async fn edit_union(
     Id(id): Id<UnionId>,
     ApiJson(input): ApiJson<UnionInput>,
 ) -> Result<Json<UnionJson>, AppError> {
-    let union = actions::edit_union(&app.db, id, &input)
-        .await
-        .map_err(api_duplicate)?;
+    let union = actions::edit_union(&app.db, id, &input).await?;
     Ok(Json(union.into()))
 }
 
@@ -241,19 +237,6 @@ pub async fn delete_union(
 ) -> Result<StatusCode, AppError> {
     actions::delete_union(&app.db, id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// In the API a duplicate name is a conflict (409), as SPEC says; forms show
-/// it beside the field instead.
-fn api_duplicate(e: AppError) -> AppError {
-    match &e {
-        AppError::Invalid(fields)
-            if fields.get("name").is_some_and(|f| f.key == "err-duplicate") =>
-        {
-            AppError::conflict("duplicate", "err-duplicate")
-        }
-        _ => e,
-    }
 }
 
 pub async fn list_branches(
@@ -278,9 +261,7 @@ pub async fn create_branch(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<BranchInput>,
 ) -> Result<Response, AppError> {
-    let branch = actions::create_branch(&app.db, &input)
-        .await
-        .map_err(api_duplicate)?;
+    let branch = actions::create_branch(&app.db, &input).await?;
     Ok(created(BranchJson::from(branch)))
 }
 
@@ -300,9 +281,7 @@ pub async fn edit_branch(
     Id(id): Id<BranchId>,
     ApiJson(input): ApiJson<BranchInput>,
 ) -> Result<Json<BranchJson>, AppError> {
-    let branch = actions::edit_branch(&app.db, &ctx.principal, id, &input)
-        .await
-        .map_err(api_duplicate)?;
+    let branch = actions::edit_branch(&app.db, &ctx.principal, id, &input).await?;
     Ok(Json(branch.into()))
 }
 

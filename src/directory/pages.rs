@@ -13,7 +13,7 @@ use super::store::{self, BranchFilter, PersonFilter, UnionFilter};
 use crate::auth::Action;
 use crate::common::input::{FieldErrors, Loose};
 use crate::common::paging::Paging;
-use crate::web::error::AppError;
+use crate::web::error::{form_errors, AppError};
 use crate::web::extract::{Form, Id, Query};
 use crate::web::lists::Pager;
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
@@ -51,21 +51,6 @@ fn form_status(errors: &FieldErrors) -> StatusCode {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
-/// Splits an action's result for a form: field errors and conflicts go back
-/// onto the form, anything else is an error page.
-fn into_form_errors<T>(result: Result<T, AppError>) -> Result<Result<T, FieldErrors>, AppError> {
-    match result {
-        Ok(v) => Ok(Ok(v)),
-        Err(AppError::Invalid(errors)) => Ok(Err(errors)),
-        Err(AppError::Conflict { key, .. }) => {
-            let mut errors = FieldErrors::new();
-            errors.add("form", key);
-            Ok(Err(errors))
-        }
-        Err(e) => Err(e),
     }
 }
 
@@ -159,9 +144,10 @@ pub async fn create_union(
     ctx: Ctx,
     Form(input): Form<UnionInput>,
 ) -> Result<Response, AppError> {
-    match into_form_errors(actions::create_union(&app.db, &input).await)? {
+    match actions::create_union(&app.db, &input).await {
         Ok(union) => Ok(see_other(&format!("/unions/{}", union.id))),
-        Err(errors) => {
+        Err(e) => {
+            let errors = form_errors(e)?;
             let form = FormPage {
                 input,
                 errors,
@@ -196,9 +182,10 @@ pub async fn edit_union(
     Id(id): Id<UnionId>,
     Form(input): Form<UnionInput>,
 ) -> Result<Response, AppError> {
-    match into_form_errors(actions::edit_union(&app.db, id, &input).await)? {
+    match actions::edit_union(&app.db, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/unions/{id}"))),
-        Err(errors) => {
+        Err(e) => {
+            let errors = form_errors(e)?;
             let form = FormPage {
                 input,
                 errors,
@@ -378,9 +365,10 @@ pub async fn create_branch(
     Form(input): Form<BranchInput>,
 ) -> Result<Response, AppError> {
     let input = branch_checkbox(input);
-    match into_form_errors(actions::create_branch(&app.db, &input).await)? {
+    match actions::create_branch(&app.db, &input).await {
         Ok(branch) => Ok(see_other(&format!("/branches/{}", branch.id))),
-        Err(errors) => {
+        Err(e) => {
+            let errors = form_errors(e)?;
             let form = FormPage {
                 input,
                 errors,
@@ -419,9 +407,10 @@ pub async fn edit_branch(
     Form(input): Form<BranchInput>,
 ) -> Result<Response, AppError> {
     let input = branch_checkbox(input);
-    match into_form_errors(actions::edit_branch(&app.db, &ctx.principal, id, &input).await)? {
+    match actions::edit_branch(&app.db, &ctx.principal, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/branches/{id}"))),
-        Err(errors) => {
+        Err(e) => {
+            let errors = form_errors(e)?;
             let form = FormPage {
                 input,
                 errors,
@@ -558,9 +547,10 @@ pub async fn create_person(
     Form(input): Form<PersonInput>,
 ) -> Result<Response, AppError> {
     let input = with_checkbox(input);
-    match into_form_errors(actions::create_person(&app.db, &ctx.principal, &input).await)? {
+    match actions::create_person(&app.db, &ctx.principal, &input).await {
         Ok(person) => Ok(see_other(&format!("/people/{}", person.id))),
-        Err(errors) => {
+        Err(e) => {
+            let errors = form_errors(e)?;
             let form = FormPage {
                 input,
                 errors,
@@ -597,9 +587,10 @@ pub async fn edit_person(
     Form(input): Form<PersonInput>,
 ) -> Result<Response, AppError> {
     let input = with_checkbox(input);
-    match into_form_errors(actions::edit_person(&app.db, &ctx.principal, id, &input).await)? {
+    match actions::edit_person(&app.db, &ctx.principal, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/people/{id}"))),
-        Err(errors) => {
+        Err(e) => {
+            let errors = form_errors(e)?;
             let form = FormPage {
                 input,
                 errors,

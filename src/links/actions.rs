@@ -23,11 +23,7 @@ fn field_error(field: &str, key: &'static str) -> AppError {
 }
 
 fn taken(e: DbError) -> AppError {
-    if e.is_unique_violation() {
-        AppError::conflict("duplicate", "err-link-slug-taken")
-    } else {
-        e.into()
-    }
+    AppError::duplicate_of("slug", "err-link-slug-taken")(e)
 }
 
 /// May the caller see this link at all? Originals: anyone who works with
@@ -142,7 +138,10 @@ pub async fn copy_for_branch(
         if existing.parent_id == Some(parent.id) {
             return Ok((existing, false));
         }
-        return Err(AppError::conflict("duplicate", "err-link-slug-taken"));
+        return Err(AppError::Duplicate {
+            field: "slug",
+            key: "err-link-slug-taken",
+        });
     }
     let fields = LinkFields {
         slug,

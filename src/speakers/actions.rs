@@ -459,7 +459,10 @@ pub async fn create_speaker(
     let mut tx = db.write().await?;
     let id = store::insert_speaker(&mut tx, &fields, user, &crate::auth::random_hex(16))
         .await
-        .map_err(|e| AppError::unique_as_field(e, "account_email"))?;
+        .map_err(AppError::duplicate_of(
+            "account_email",
+            "err-account-exists",
+        ))?;
     tx.commit().await?;
     store::get_speaker(db, id).await?.ok_or(AppError::NotFound)
 }

@@ -9,11 +9,7 @@ use crate::db::{Db, DbError};
 use crate::web::error::AppError;
 
 fn taken(e: DbError) -> AppError {
-    if e.is_unique_violation() {
-        AppError::Invalid(FieldErrors::one("slug", "err-statement-slug-taken"))
-    } else {
-        e.into()
-    }
+    AppError::duplicate_of("slug", "err-statement-slug-taken")(e)
 }
 
 pub async fn get(db: &Db, id_or_slug: &str) -> Result<Statement, AppError> {

@@ -57,13 +57,12 @@ pub async fn propose(
         return Err(AppError::Internal("checked branches missing".into()));
     };
     let mut tx = db.write().await?;
-    let id = match store::insert_link(&mut tx, gb.id, ua.id, who.account().map(|a| a.id)).await {
-        Ok(id) => id,
-        Err(e) if e.is_unique_violation() => {
-            return Err(AppError::conflict("duplicate", "err-twinning-exists"))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let id = store::insert_link(&mut tx, gb.id, ua.id, who.account().map(|a| a.id))
+        .await
+        .map_err(AppError::duplicate_of(
+            "ua_branch_id",
+            "err-twinning-exists",
+        ))?;
     tx.commit().await?;
     get_link(db, who, id).await
 }

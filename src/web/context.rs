@@ -437,10 +437,7 @@ fn render_error(error: &AppError, ctx: &Ctx, is_api: bool) -> Response {
     let status = error.status();
     let message = error.message(&ctx.tr);
     if is_api {
-        let fields = match error {
-            AppError::Invalid(fields) => fields.render(&ctx.tr),
-            _ => Default::default(),
-        };
+        let fields = error.fields(&ctx.tr);
         let body = ErrorBody {
             error: ErrorDetail {
                 code: error.code(),

@@ -21,6 +21,7 @@ pub fn form_errors(e: AppError) -> Result<FieldErrors, AppError> {
     match e {
         AppError::Invalid(errors) => Ok(errors),
         AppError::Conflict { key, .. } => Ok(FieldErrors::one("form", key)),
+        AppError::Duplicate { field, key } => Ok(FieldErrors::one(field, key)),
         other => Err(other),
     }
 }
@@ -48,6 +49,14 @@ pub enum AppError {
         code: &'static str,
         key: &'static str,
     },
+    /// A record with the same unique value exists (a slug, a name, a
+    /// reference). `field` is the value that must be unique; `key` the
+    /// message id that says so.
+    #[error("duplicate {field}")]
+    Duplicate {
+        field: &'static str,
+        key: &'static str,
+    },
     #[error("invalid fields")]
     Invalid(FieldErrors),
     #[error("payload too large")]
@@ -73,7 +82,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Duplicate { .. } => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -94,6 +103,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict { code, .. } => code,
+            AppError::Duplicate { .. } => "duplicate",
             AppError::Invalid(_) => "invalid",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::RateLimited => "rate_limited",
@@ -113,7 +123,7 @@ impl AppError {
             AppError::Csrf => tr.t("err-csrf"),
             AppError::NotFound => tr.t("err-not-found"),
             AppError::MethodNotAllowed => tr.t("err-method-not-allowed"),
-            AppError::Conflict { key, .. } => tr.t(key),
+            AppError::Conflict { key, .. } | AppError::Duplicate { key, .. } => tr.t(key),
             AppError::Invalid(_) => tr.t("err-invalid"),
             AppError::PayloadTooLarge => tr.t("err-payload-too-large"),
             AppError::RateLimited => tr.t("err-rate-limited"),
@@ -133,15 +143,29 @@ impl AppError {
         AppError::conflict("stale", "err-stale")
     }
 
-    /// Turns a unique-key violation into a field error on `field`; any other
-    /// database error stays internal.
-    pub fn unique_as_field(e: DbError, field: &str) -> AppError {
-        if e.is_unique_violation() {
-            let mut errors = FieldErrors::new();
-            errors.add(field, "err-duplicate");
-            AppError::Invalid(errors)
-        } else {
-            e.into()
+    /// For `map_err` on a write: a unique key's refusal is a duplicate of
+    /// `field` (409, with `key` saying what is taken); any other database
+    /// error stays internal. The one way a duplicate is answered.
+    pub fn duplicate_of(
+        field: &'static str,
+        key: &'static str,
+    ) -> impl FnOnce(DbError) -> AppError {
+        move |e| {
+            if e.is_unique_violation() {
+                AppError::Duplicate { field, key }
+            } else {
+                e.into()
+            }
+        }
+    }
+
+    /// The fields to name in an error body: each refused field, or the one
+    /// that must be unique.
+    pub fn fields(&self, tr: &Tr) -> std::collections::BTreeMap<String, String> {
+        match self {
+            AppError::Invalid(fields) => fields.render(tr),
+            AppError::Duplicate { field, key } => [((*field).to_owned(), tr.t(key))].into(),
+            _ => Default::default(),
         }
     }
 

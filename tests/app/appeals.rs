@@ -684,7 +684,9 @@ db_test!(
                 json!({"amount": {"amount_minor": 500, "currency": "GBP"}, "reference": "REF-7"}),
             )
             .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        // A duplicate is a conflict, as everywhere else.
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"]["code"], "duplicate", "{body}");
         assert!(
             body["error"]["fields"]["reference"].is_string()
                 || body["error"]["fields"].to_string().contains("reference"),

@@ -303,3 +303,39 @@ db_test!(
         assert_eq!(status, StatusCode::OK);
     }
 );
+
+// A duplicate has one answer, whatever the record: 409 `duplicate`, naming
+// the field that must be unique.
+db_test!(every_duplicate_is_a_conflict_naming_its_field, |app| {
+    let api = app.api_as(Role::Coordinator, &[]).await;
+    let appeal = json!({"slug": "same-appeal", "title": "An appeal", "beneficiary": "Someone",
+                        "target": {"amount_minor": 100, "currency": "GBP"}});
+    for (path, body, field) in [
+        (
+            "/api/v1/unions",
+            json!({"name": "Same Union", "country": "GB", "kind": "national_union"}),
+            "name",
+        ),
+        (
+            "/api/v1/links",
+            json!({"slug": "same-link", "target_url": "https://donate.example"}),
+            "slug",
+        ),
+        (
+            "/api/v1/statements",
+            json!({"title": "T", "body": "B", "source": "S", "slug": "same-statement"}),
+            "slug",
+        ),
+        ("/api/v1/appeals", appeal, "slug"),
+    ] {
+        let (status, first) = api.json(reqwest::Method::POST, path, body.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{path}: {first}");
+        let (status, again) = api.json(reqwest::Method::POST, path, body).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {again}");
+        assert_eq!(again["error"]["code"], "duplicate", "{path}: {again}");
+        assert!(
+            again["error"]["fields"][field].is_string(),
+            "{path} names {field}: {again}"
+        );
+    }
+});

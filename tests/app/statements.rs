@@ -150,7 +150,9 @@ db_test!(bad_statements_name_their_fields, |app| {
     let (status, err) = coordinator
         .json(Method::POST, "/api/v1/statements", body)
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A duplicate is a conflict, as everywhere else.
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"]["code"], "duplicate");
     assert!(err["error"]["fields"]["slug"].is_string());
 
     // Through the form as well.
