@@ -2,8 +2,6 @@
 //! donation, recording money exactly once, and moving pledges on — every
 //! change to a donation moves the totals in the same transaction.
 
-use sha2::{Digest, Sha256};
-
 use super::model::*;
 use super::store;
 use crate::auth::{Action, Principal, Scope};
@@ -74,13 +72,59 @@ pub async fn edit_appeal(
     get_appeal(db, who, id).await
 }
 
-/// The SHA-256 of a request, to tell a repeat from a different request
-/// under the same idempotency key.
-pub fn request_hash(canonical: &str) -> String {
-    Sha256::digest(canonical.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// An idempotency key as stored: scoped to who sent it, so that the same
+/// key from two callers names two requests (and one caller can never learn
+/// of another's donation by guessing a key), with the fingerprint of the
+/// request that first used it.
+pub struct Idempotency {
+    key: String,
+    fingerprint: String,
+}
+
+impl Idempotency {
+    /// The key `key`, as sent by `who` (a visitor's pledge form carries a
+    /// key of its own, unguessable, made for that page).
+    fn new(who: &Principal, key: &str, fields: &DonationFields, typed_day: bool) -> Idempotency {
+        let scope = match who.account() {
+            Some(a) => format!("account-{}", a.id),
+            None => "visitor".to_owned(),
+        };
+        Idempotency {
+            key: format!("{scope}:{key}"),
+            fingerprint: fingerprint(fields, typed_day),
+        }
+    }
+}
+
+/// What makes two requests the same: the parsed fields, serialised in one
+/// fixed order (the same whatever order a JSON body had, or whatever
+/// spelling an amount was typed in). A day left out, which becomes today,
+/// counts as left out, so a retry after midnight is still the same request.
+fn fingerprint(f: &DonationFields, typed_day: bool) -> String {
+    #[derive(serde::Serialize)]
+    struct Canonical<'a> {
+        amount_minor: i64,
+        currency: &'a str,
+        branch_id: Option<i64>,
+        donor_name: &'a str,
+        status: &'a str,
+        received_on: Option<String>,
+        reference: &'a str,
+        notes: &'a str,
+    }
+    let canonical = Canonical {
+        amount_minor: f.amount.amount_minor,
+        currency: f.amount.currency.code(),
+        branch_id: f.branch_id.map(|b| b.0),
+        donor_name: &f.donor_name,
+        status: f.status.code(),
+        received_on: f.received_on.filter(|_| typed_day).map(|d| d.to_string()),
+        reference: &f.reference,
+        notes: &f.notes,
+    };
+    // Serialising a struct of strings and numbers cannot fail.
+    let text = serde_json::to_string(&canonical).unwrap_or_default();
+    crate::auth::sha256_hex(&text)
 }
 
 /// Records a donation or pledge. With an idempotency key, the same request
@@ -92,12 +136,11 @@ pub async fn record(
     who: &Principal,
     appeal: AppealId,
     input: &DonationInput,
-    key: Option<(&str, String)>,
+    key: Option<&str>,
 ) -> Result<(Donation, bool), AppError> {
     let full = get_appeal(db, who, appeal).await?;
     let mut errors = FieldErrors::new();
-    let today = crate::common::clock::today();
-    let fields = input.parse(today, &mut errors);
+    let fields = input.parse(crate::common::clock::today(), &mut errors);
     if let Some(f) = &fields {
         match f.branch_id {
             Some(b) if !who.may_at(Action::RecordDonations, Some(b)) => {
@@ -118,51 +161,9 @@ pub async fn record(
     }
     errors.into_result()?;
     let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
-    let key = key.as_ref().map(|(k, h)| (*k, h.as_str()));
-    let mut tx = db.write().await?;
-    match store::insert_donation(&mut tx, appeal, &fields, key, who.account().map(|a| a.id)).await {
-        Ok(id) => {
-            store::apply_delta(
-                &mut tx,
-                appeal,
-                fields.amount.currency,
-                delta(None, fields.status, fields.amount.amount_minor),
-            )
-            .await?;
-            let donation = store::get_donation(&mut tx, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            tx.commit().await?;
-            Ok((donation, true))
-        }
-        Err(e) if e.is_unique_violation() => {
-            drop(tx);
-            let mut conn = db.conn().await?;
-            let first = match key {
-                Some((key, hash)) => store::by_key(&mut conn, appeal, key)
-                    .await?
-                    .map(|f| (f, hash)),
-                None => None,
-            };
-            // Not the key, so the reference: that money is already recorded.
-            let Some(((id, first_hash), hash)) = first else {
-                return Err(AppError::duplicate_of("reference", "err-reference-taken")(
-                    e,
-                ));
-            };
-            if first_hash != hash {
-                return Err(AppError::conflict(
-                    "idempotency_key_reused",
-                    "err-idempotency-reused",
-                ));
-            }
-            let donation = store::get_donation(&mut conn, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            Ok((donation, false))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let typed_day = input.typed_day();
+    let key = key.map(|k| Idempotency::new(who, k, &fields, typed_day));
+    insert_once(db, appeal, &fields, key, who.account().map(|a| a.id)).await
 }
 
 /// A visitor's pledge from the public page: a name if they give one, no
@@ -173,13 +174,12 @@ pub async fn public_pledge(
     input: &DonationInput,
     key: &str,
 ) -> Result<(Donation, bool), AppError> {
-    let coordinator_view = Principal::Anonymous;
-    let full = get_appeal(db, &coordinator_view, appeal).await?;
+    let visitor = Principal::Anonymous;
+    let full = get_appeal(db, &visitor, appeal).await?;
     if full.appeal.status != AppealStatus::Open {
         return Err(AppError::conflict("appeal_not_open", "err-appeal-not-open"));
     }
     let mut errors = FieldErrors::new();
-    let today = crate::common::clock::today();
     let input = DonationInput {
         branch_id: None,
         status: None,
@@ -187,12 +187,29 @@ pub async fn public_pledge(
         reference: None,
         ..input.clone()
     };
-    let fields = input.parse(today, &mut errors);
+    let fields = input.parse(crate::common::clock::today(), &mut errors);
     errors.into_result()?;
     let fields = fields.ok_or(AppError::Internal("parse gave no value".into()))?;
-    let hash = request_hash(&format!("{input:?}"));
+    let key = Idempotency::new(&visitor, key, &fields, false);
+    insert_once(db, appeal, &fields, Some(key), None).await
+}
+
+/// Writes a donation and moves the totals, in one transaction, unless its
+/// key says it was written before: then the first donation (`false`), or a
+/// conflict when the key came with another request. Without a key, a
+/// reference already recorded for the appeal is a duplicate.
+async fn insert_once(
+    db: &Db,
+    appeal: AppealId,
+    fields: &DonationFields,
+    key: Option<Idempotency>,
+    by: Option<crate::common::ids::UserId>,
+) -> Result<(Donation, bool), AppError> {
+    let stored_key = key
+        .as_ref()
+        .map(|k| (k.key.as_str(), k.fingerprint.as_str()));
     let mut tx = db.write().await?;
-    match store::insert_donation(&mut tx, appeal, &fields, Some((key, &hash)), None).await {
+    match store::insert_donation(&mut tx, appeal, fields, stored_key, by).await {
         Ok(id) => {
             store::apply_delta(
                 &mut tx,
@@ -210,9 +227,22 @@ pub async fn public_pledge(
         Err(e) if e.is_unique_violation() => {
             drop(tx);
             let mut conn = db.conn().await?;
-            let (id, _) = store::by_key(&mut conn, appeal, key)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let first = match &key {
+                Some(k) => store::by_key(&mut conn, appeal, &k.key).await?,
+                None => None,
+            };
+            // Not the key, so the reference: that money is already recorded.
+            let (Some((id, first_fingerprint)), Some(key)) = (first, key) else {
+                return Err(AppError::duplicate_of("reference", "err-reference-taken")(
+                    e,
+                ));
+            };
+            if first_fingerprint != key.fingerprint {
+                return Err(AppError::conflict(
+                    "idempotency_key_reused",
+                    "err-idempotency-reused",
+                ));
+            }
             let donation = store::get_donation(&mut conn, id)
                 .await?
                 .ok_or(AppError::NotFound)?;

@@ -213,15 +213,8 @@ pub async fn record(
     ApiJson(input): ApiJson<DonationInput>,
 ) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
-    // The parsed request, printed field by field, is the same text for the
-    // same request whatever order its JSON keys came in.
-    let key = key.map(|k| {
-        let hash = actions::request_hash(&format!("{input:?}"));
-        (k, hash)
-    });
-    let key_ref = key.as_ref().map(|(k, h)| (k.as_str(), h.clone()));
     let (donation, _first_time) =
-        actions::record(&app.db, &ctx.principal, id, &input, key_ref).await?;
+        actions::record(&app.db, &ctx.principal, id, &input, key.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(donation_json(donation))).into_response())
 }
 

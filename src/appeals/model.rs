@@ -348,6 +348,13 @@ pub struct DonationInput {
 }
 
 impl DonationInput {
+    /// Whether the request names the day the money came (else it is today).
+    pub fn typed_day(&self) -> bool {
+        self.received_on
+            .as_deref()
+            .is_some_and(|d| !d.trim().is_empty())
+    }
+
     pub fn parse(
         &self,
         today: jiff::civil::Date,

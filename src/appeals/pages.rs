@@ -344,8 +344,7 @@ pub async fn pledge(
 ) -> Result<Response, AppError> {
     let key = form.key()?;
     let input = form.input();
-    let hash = actions::request_hash(&format!("{input:?}"));
-    match actions::record(&app.db, &ctx.principal, id, &input, Some((&key, hash))).await {
+    match actions::record(&app.db, &ctx.principal, id, &input, Some(&key)).await {
         Ok(_) => Ok(see_other(&format!("/appeals/{id}?pledged=1"))),
         Err(AppError::Conflict {
             code: "idempotency_key_reused",

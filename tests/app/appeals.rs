@@ -88,6 +88,40 @@ db_test!(
     }
 );
 
+// A key belongs to whoever sent it: another caller's request under the same
+// key is a request of its own, and never answers with the first caller's
+// donation. The same request says the same thing however it is written.
+db_test!(
+    idempotency_keys_are_the_callers_and_compare_what_was_meant,
+    |app| {
+        let first = app.api_as(Role::Coordinator, &[]).await;
+        let second = app.api_as(Role::Coordinator, &[]).await;
+        let appeal = open_appeal(&first).await;
+        let body =
+            json!({"amount": {"amount_minor": 2500, "currency": "GBP"}, "donor_name": "A. Donor"});
+        let (status, one) = donate(&first, appeal, Some("shared-key"), body.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{one}");
+        let (status, two) = donate(&second, appeal, Some("shared-key"), body).await;
+        assert_eq!(status, StatusCode::CREATED, "{two}");
+        assert_ne!(one["id"], two["id"], "two callers, two donations");
+        // The first caller again, with the keys in another order and the name
+        // with spaces around it: the same request, the same donation.
+        let (status, again) = donate(
+        &first,
+        appeal,
+        Some("shared-key"),
+        json!({"donor_name": "  A. Donor ", "amount": {"currency": "GBP", "amount_minor": 2500}}),
+    )
+    .await;
+        assert_eq!(status, StatusCode::CREATED, "{again}");
+        assert_eq!(again["id"], one["id"]);
+        let (_, list) = first
+            .get_json(&format!("/api/v1/appeals/{appeal}/donations"))
+            .await;
+        assert_eq!(list["total"], 2);
+    }
+);
+
 /// Runs futures at once (a tiny join_all, so the tests need no crate for it).
 async fn futures_join_all<F: std::future::Future>(
     futures: impl Iterator<Item = F>,
