@@ -99,18 +99,18 @@ pub fn svg_file(text: &str, drawing: Drawing) -> Option<String> {
     ))
 }
 
-/// A QR code of `text` as a black-and-white PNG file, or `None` if too long.
+/// A QR code of `text` as a black-and-white PNG file (one bit a pixel,
+/// compressed), or `None` if too long to encode.
 pub fn png(text: &str, drawing: Drawing) -> Option<Vec<u8>> {
     let m = modules(text)?;
     let margin = drawing.margin as usize;
     let side_modules = m.width + 2 * margin;
     let scale = (drawing.size as usize / side_modules).max(1);
     let side = side_modules * scale;
+    // Rows of packed pixels, eight to a byte, 1 for white.
     let row_bytes = side.div_ceil(8);
-    // One filter byte ("none") and the packed pixels per row; 1 is white.
-    let mut raw = Vec::with_capacity((row_bytes + 1) * side);
+    let mut pixels = Vec::with_capacity(row_bytes * side);
     for py in 0..side {
-        raw.push(0u8);
         let my = (py / scale).checked_sub(margin).filter(|&y| y < m.width);
         let mut byte = 0u8;
         for px in 0..side {
@@ -118,73 +118,24 @@ pub fn png(text: &str, drawing: Drawing) -> Option<Vec<u8>> {
             let dark = matches!((mx, my), (Some(x), Some(y)) if m.dark[y * m.width + x]);
             byte = (byte << 1) | u8::from(!dark);
             if px % 8 == 7 {
-                raw.push(byte);
+                pixels.push(byte);
                 byte = 0;
             }
         }
         if side % 8 != 0 {
-            raw.push(byte << (8 - side % 8));
+            pixels.push(byte << (8 - side % 8));
         }
     }
     let side = u32::try_from(side).ok()?;
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut header = Vec::with_capacity(13);
-    header.extend_from_slice(&side.to_be_bytes());
-    header.extend_from_slice(&side.to_be_bytes());
-    // Bit depth 1, greyscale, deflate, adaptive filtering, no interlace.
-    header.extend_from_slice(&[1, 0, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &header);
-    chunk(&mut out, b"IDAT", &zlib_stored(&raw));
-    chunk(&mut out, b"IEND", &[]);
+    let mut out = Vec::new();
+    let mut encoder = ::png::Encoder::new(&mut out, side, side);
+    encoder.set_color(::png::ColorType::Grayscale);
+    encoder.set_depth(::png::BitDepth::One);
+    encoder.set_compression(::png::Compression::Balanced);
+    let mut writer = encoder.write_header().ok()?;
+    writer.write_image_data(&pixels).ok()?;
+    writer.finish().ok()?;
     Some(out)
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&u32::try_from(data.len()).unwrap_or(u32::MAX).to_be_bytes());
-    let start = out.len();
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
-    out.extend_from_slice(&crc.to_be_bytes());
-}
-
-/// A zlib stream of uncompressed ("stored") deflate blocks: a QR code is a
-/// few kilobytes, and this keeps a compressor out of the build.
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x78, 0x01];
-    let mut blocks = data.chunks(65_535).peekable();
-    if blocks.peek().is_none() {
-        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
-    }
-    while let Some(block) = blocks.next() {
-        out.push(u8::from(blocks.peek().is_none()));
-        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in data {
-        a = (a + u32::from(byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[cfg(test)]
@@ -202,20 +153,30 @@ mod tests {
     }
 
     #[test]
-    fn png_files_are_well_formed() {
-        // The standard's check value for CRC-32 and Adler-32.
-        assert_eq!(super::crc32(b"123456789"), 0xcbf4_3926);
-        let z = super::zlib_stored(b"Wikipedia");
-        assert_eq!(&z[z.len() - 4..], &0x11e6_0398u32.to_be_bytes());
+    fn png_files_are_small_and_read_back_as_the_code() {
         let drawing = super::Drawing {
             size: 300,
             margin: 4,
         };
-        let png = super::png("https://example.org/s/donate", drawing).unwrap();
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-        assert!(png.ends_with(&[0xae, 0x42, 0x60, 0x82]), "IEND's CRC");
-        let side = u32::from_be_bytes(png[16..20].try_into().unwrap());
-        assert!(side <= 300 && side > 200, "{side}");
+        let bytes = super::png("https://example.org/s/donate", drawing).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let info = reader.info();
+        assert_eq!(info.color_type, png::ColorType::Grayscale);
+        assert_eq!(info.bit_depth, png::BitDepth::One);
+        assert!(info.width <= 300 && info.width > 200, "{}", info.width);
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut pixels).unwrap();
+        // The quiet zone is white, and there is black in the middle.
+        assert_eq!(pixels[0] >> 7, 1);
+        assert!(pixels.iter().any(|&b| b != 0xff));
+        // The largest drawing anyone may ask for stays small on the wire.
+        let largest = super::Drawing {
+            size: super::Drawing::MAX_SIZE,
+            margin: 4,
+        };
+        let big = super::png("https://example.org/s/donate", largest).unwrap();
+        assert!(big.len() < 64 * 1024, "{} bytes", big.len());
         let svg = super::svg_file("https://example.org/s/donate", drawing).unwrap();
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\""));
     }
