@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::actions;
 use super::model::*;
 use super::store;
+use crate::common::clock::{self, rfc3339};
 use crate::common::input::FieldErrors;
 use crate::common::input::Loose;
 use crate::common::paging::Paging;
@@ -96,11 +97,27 @@ pub async fn show(
     page(ShowPage { ctx, s })
 }
 
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The Atom feed, escaped by the template like every page.
+#[derive(Template)]
+#[template(path = "statements/feed.xml")]
+struct Feed {
+    lang: &'static str,
+    title: String,
+    base: String,
+    self_url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+struct FeedEntry {
+    title: String,
+    url: String,
+    published: String,
+    updated: String,
+    author: String,
+    /// The statement rendered from Markdown: sent as text the reader's
+    /// program shows as HTML (`type="html"`), so the template escapes it.
+    html: String,
 }
 
 /// `GET /statements/feed.atom`: the newest fifty, in the reader's language
@@ -114,44 +131,32 @@ pub async fn feed(State(app): State<AppState>, ctx: Ctx) -> Result<Response, App
         },
     )
     .await?;
-    let base = &app.base_url;
+    let base = app.base_url.to_string();
     let lang = ctx.lang;
-    let feed_url = format!("{base}/statements/feed.atom?lang={}", lang.code());
-    let updated = items.iter().map(|s| s.updated_at).max().unwrap_or(0);
-    let stamp = |secs: i64| {
-        jiff::Timestamp::from_second(secs)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_string()
+    let feed = Feed {
+        lang: lang.code(),
+        title: ctx.tr.t("statements-feed-title"),
+        self_url: format!("{base}/statements/feed.atom?lang={}", lang.code()),
+        updated: rfc3339(items.iter().map(|s| s.updated_at).max().unwrap_or(0)),
+        entries: items
+            .iter()
+            .map(|s| FeedEntry {
+                title: s.title_in(lang).to_owned(),
+                url: format!("{base}/statements/{}", s.slug),
+                published: rfc3339(clock::start_of(s.published_on)),
+                updated: rfc3339(s.updated_at),
+                author: s.source.clone(),
+                html: crate::markdown::render(s.body_in(lang)),
+            })
+            .collect(),
+        base,
     };
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}/statements\"/>\n<updated>{}</updated>\n",
-        lang.code(),
-        xml(&ctx.tr.t("statements-feed-title")),
-        xml(&feed_url),
-        xml(&feed_url),
-        stamp(updated),
-    ));
-    for s in &items {
-        let url = format!("{base}/statements/{}", s.slug);
-        let published = format!("{}T00:00:00Z", s.published_on);
-        out.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{published}</published>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<content type=\"html\">{}</content>\n</entry>\n",
-            xml(s.title_in(lang)),
-            xml(&url),
-            xml(&url),
-            stamp(s.updated_at),
-            xml(&s.source),
-            xml(&crate::markdown::render(s.body_in(lang))),
-        ));
-    }
-    out.push_str("</feed>\n");
     Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/atom+xml; charset=utf-8"),
         )],
-        out,
+        feed.render()?,
     )
         .into_response())
 }

@@ -68,6 +68,29 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// The escaper of `.xml` templates (the Atom feed; see `askama.toml`):
+/// markup characters as XML's five named entities.
+#[derive(Clone, Copy, Debug)]
+pub struct Xml;
+
+impl askama::filters::Escaper for Xml {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, text: &str) -> std::fmt::Result {
+        let mut rest = text;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            dest.write_str(&rest[..at])?;
+            dest.write_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&apos;",
+            })?;
+            rest = &rest[at + 1..];
+        }
+        dest.write_str(rest)
+    }
+}
+
 /// Renders a page template.
 pub fn page(template: impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
@@ -137,6 +160,14 @@ pub async fn security_headers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escapes_the_five_markup_characters() {
+        use askama::filters::Escaper;
+        let mut out = String::new();
+        Xml.write_escaped_str(&mut out, "a<b>&\"c'd ї").unwrap();
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&apos;d ї");
+    }
 
     #[test]
     fn only_local_paths_are_followed() {
