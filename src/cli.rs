@@ -18,7 +18,9 @@ use crate::db::Db;
 use crate::directory;
 use crate::directory::csv::Kind;
 
-#[derive(Parser, Debug)]
+// The arguments hold secrets (a database URL with its password, the SMTP
+// URL), so none of these derive Debug: nothing can print them by mistake.
+#[derive(Parser)]
 #[command(
     name = "solidarnist",
     version,
@@ -43,7 +45,7 @@ enum LogFormat {
     Json,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 enum Command {
     /// Apply migrations and serve the web application.
     Serve(ServeArgs),
@@ -56,8 +58,7 @@ enum Command {
     /// Import unions, branches or people from a CSV file (all or nothing),
     /// or donations (in batches; run it again to resume).
     Import {
-        /// unions, branches, people or donations
-        kind: String,
+        kind: DataKind,
         file: PathBuf,
         #[command(flatten)]
         db: DbArgs,
@@ -69,8 +70,7 @@ enum Command {
     },
     /// Export unions, branches, people or donations as CSV.
     Export {
-        /// unions, branches, people or donations
-        kind: String,
+        kind: DataKind,
         /// Donations: only this appeal's (its id or slug).
         #[arg(long)]
         appeal: Option<String>,
@@ -85,7 +85,29 @@ enum Command {
     },
 }
 
-#[derive(Args, Debug)]
+/// What an import or export reads or writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DataKind {
+    Unions,
+    Branches,
+    People,
+    /// Donations and pledges, for the treasurer.
+    Donations,
+}
+
+impl DataKind {
+    /// The directory's kind, or `None` for donations.
+    fn directory(self) -> Option<Kind> {
+        match self {
+            DataKind::Unions => Some(Kind::Unions),
+            DataKind::Branches => Some(Kind::Branches),
+            DataKind::People => Some(Kind::People),
+            DataKind::Donations => None,
+        }
+    }
+}
+
+#[derive(Args)]
 struct DbArgs {
     /// sqlite://FILE or postgres://USER@HOST/DB [default: sqlite://solidarnist.db]
     #[arg(long, env = "SOLIDARNIST_DATABASE_URL")]
@@ -108,7 +130,7 @@ impl DbArgs {
     }
 }
 
-#[derive(Args, Debug)]
+#[derive(Args)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "SOLIDARNIST_ADDR", default_value = DEFAULT_ADDR)]
@@ -121,23 +143,40 @@ struct ServeArgs {
     /// Trust X-Forwarded-For and X-Forwarded-Proto (only behind your own reverse proxy).
     #[arg(long, env = "SOLIDARNIST_TRUST_PROXY_HEADERS")]
     trust_proxy_headers: bool,
-    /// Requests served at once; more get 503 straight away.
+    /// Requests served at once (1–100000); more get 503 straight away.
     #[arg(
         long,
         env = "SOLIDARNIST_MAX_CONCURRENT_REQUESTS",
-        default_value_t = 512
+        default_value_t = 512,
+        value_parser = clap::value_parser!(u32).range(1..=100_000)
     )]
-    max_concurrent_requests: usize,
-    /// Milliseconds between writes of short-link click counts (and looks for
-    /// links changed by other instances); a crash loses at most this much.
-    #[arg(long, env = "SOLIDARNIST_CLICK_FLUSH_MS", default_value_t = 1000)]
+    max_concurrent_requests: u32,
+    /// Milliseconds (10–60000) between writes of short-link click counts
+    /// (and looks for links changed by other instances); a crash loses at
+    /// most this much.
+    #[arg(
+        long,
+        env = "SOLIDARNIST_CLICK_FLUSH_MS",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(10..=60_000)
+    )]
     click_flush_ms: u64,
-    /// Seconds before a request is cut off.
-    #[arg(long, env = "SOLIDARNIST_REQUEST_TIMEOUT", default_value_t = 30)]
+    /// Seconds (1–3600) before a request is cut off.
+    #[arg(
+        long,
+        env = "SOLIDARNIST_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
     request_timeout: u64,
-    /// Largest request body, in bytes.
-    #[arg(long, env = "SOLIDARNIST_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
-    max_body_bytes: usize,
+    /// Largest request body, in bytes (1024–1073741824).
+    #[arg(
+        long,
+        env = "SOLIDARNIST_MAX_BODY_BYTES",
+        default_value_t = 1024 * 1024,
+        value_parser = clap::value_parser!(u32).range(1024..=1024 * 1024 * 1024)
+    )]
+    max_body_bytes: u32,
     /// The address people reach this instance at, for links in e-mails
     /// (default: http:// plus --addr).
     #[arg(long, env = "SOLIDARNIST_PUBLIC_URL")]
@@ -154,7 +193,7 @@ struct ServeArgs {
     mail_from: String,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 enum UserCommand {
     /// Create an account. The password is read from standard input.
     Add {
@@ -177,7 +216,7 @@ enum UserCommand {
     },
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 enum TokenCommand {
     /// Create an API token for an account; it is printed once, alone on the last line.
     Create {
@@ -285,7 +324,11 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { kind, file, db } if kind == "donations" => {
+        Command::Import {
+            kind: DataKind::Donations,
+            file,
+            db,
+        } => {
             let db = open(&db).await?;
             let input = std::fs::File::open(&file)
                 .map_err(|e| format!("cannot open {}: {e}", file.display()))?;
@@ -309,8 +352,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::FAILURE)
         }
         Command::Import { kind, file, db } => {
-            let kind = Kind::parse(&kind)
-                .ok_or_else(|| format!("cannot import {kind:?}: use unions, branches or people"))?;
+            let kind = kind.directory().ok_or("donations are imported above")?;
             let db = open(&db).await?;
             let input = std::fs::File::open(&file)
                 .map_err(|e| format!("cannot open {}: {e}", file.display()))?;
@@ -350,12 +392,12 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::FAILURE)
         }
         Command::Export {
-            kind,
+            kind: DataKind::Donations,
             output,
             appeal,
             db,
             ..
-        } if kind == "donations" => {
+        } => {
             let db = open(&db).await?;
             let appeal = match appeal {
                 None => None,
@@ -385,8 +427,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             db,
             ..
         } => {
-            let kind = Kind::parse(&kind)
-                .ok_or_else(|| format!("cannot export {kind:?}: use unions, branches or people"))?;
+            let kind = kind.directory().ok_or("donations are exported above")?;
             let db = open(&db).await?;
             let count = match output {
                 Some(path) => {
@@ -494,9 +535,9 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         addr: args.addr,
         database_url: args.db.url()?,
         trust_proxy_headers: args.trust_proxy_headers,
-        max_concurrent_requests: args.max_concurrent_requests.max(1),
-        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
-        max_body_bytes: args.max_body_bytes.max(1024),
+        max_concurrent_requests: args.max_concurrent_requests as usize,
+        request_timeout: Duration::from_secs(args.request_timeout),
+        max_body_bytes: args.max_body_bytes as usize,
         public_url: args.public_url,
         smtp_url: match args.smtp_url {
             Some(url) => Some(url),
@@ -506,7 +547,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         mail_from: args.mail_from,
         outbox_interval: Duration::from_secs(5),
         jobs_interval: Duration::from_secs(60),
-        click_flush_interval: Duration::from_millis(args.click_flush_ms.clamp(10, 60_000)),
+        click_flush_interval: Duration::from_millis(args.click_flush_ms),
     };
     let app = App::build(config).await.map_err(|e| chain(&e))?;
     let addr = app.local_addr();

@@ -9,7 +9,9 @@ use std::time::Duration;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://solidarnist.db";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-#[derive(Clone, Debug)]
+/// `Debug` shows every setting but the secrets: a URL's password becomes
+/// `***` (see [`redacted`]).
+#[derive(Clone)]
 pub struct Config {
     /// Where `serve` listens.
     pub addr: SocketAddr,
@@ -46,6 +48,46 @@ pub struct Config {
     pub click_flush_interval: Duration,
 }
 
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database_url", &redacted(&self.database_url))
+            .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redacted))
+            .field("mail_dir", &self.mail_dir)
+            .field("mail_from", &self.mail_from)
+            .field("outbox_interval", &self.outbox_interval)
+            .field("jobs_interval", &self.jobs_interval)
+            .field("click_flush_interval", &self.click_flush_interval)
+            .finish()
+    }
+}
+
+/// A URL with the password of its user part replaced by `***`
+/// (`postgres://app:***@db/solidarnist`).
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = match userinfo.split_once(':') {
+                Some((name, _password)) => format!("{name}:***"),
+                None => userinfo.to_owned(),
+            };
+            format!("{scheme}://{user}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 impl Config {
     /// A configuration for tests and tools: loopback, port chosen by the OS.
     pub fn for_database(database_url: impl Into<String>) -> Config {
@@ -68,3 +110,32 @@ impl Config {
 }
 
 pub const DEFAULT_MAIL_FROM: &str = "Solidarnist <solidarnist@localhost>";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show_in_debug() {
+        assert_eq!(
+            redacted("postgres://app:s3cret@db.internal:5432/solidarnist?sslmode=require"),
+            "postgres://app:***@db.internal:5432/solidarnist?sslmode=require"
+        );
+        assert_eq!(
+            redacted("smtps://mailer@mail.example:465"),
+            "smtps://mailer@mail.example:465"
+        );
+        assert_eq!(
+            redacted("sqlite://solidarnist.db"),
+            "sqlite://solidarnist.db"
+        );
+        let mut config = Config::for_database("postgres://app:s3cret@db/x");
+        config.smtp_url = Some("smtp://u:pa55@mail.example:587?tls=required".into());
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("pa55"),
+            "{shown}"
+        );
+        assert!(shown.contains("app:***@db"), "{shown}");
+    }
+}

@@ -308,3 +308,36 @@ async fn sigterm_lets_a_request_in_flight_finish() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     stop(child);
 }
+
+// A flag with a value out of range, or a kind that does not exist, is an
+// error that says what is allowed, never quietly changed into something else.
+#[tokio::test]
+async fn bad_flag_values_are_refused_with_what_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("flags.db").display());
+    for (args, expected) in [
+        (vec!["serve", "--click-flush-ms", "5"], "10..=60000"),
+        (
+            vec!["serve", "--max-concurrent-requests", "0"],
+            "1..=100000",
+        ),
+        (vec!["serve", "--request-timeout", "0"], "1..=3600"),
+        (
+            vec!["import", "donors", "x.csv"],
+            "unions, branches, people, donations",
+        ),
+        (
+            vec!["export", "everything"],
+            "unions, branches, people, donations",
+        ),
+    ] {
+        let out = solidarnist(&url).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert!(
+        !dir.path().join("flags.db").exists(),
+        "a refused command touches no database"
+    );
+}
