@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod calendar;
 pub mod ics;
 pub mod mail;
 pub mod model;
@@ -51,12 +52,12 @@ pub fn routes() -> Vec<Route> {
         Route::get(
             "/speakers/{id}/calendar.ics",
             ViewPublic,
-            pages::speaker_feed,
+            calendar::speaker_feed,
         ),
         Route::get(
             "/branches/{id}/calendar.ics",
             ViewPublic,
-            pages::branch_feed,
+            calendar::branch_feed,
         ),
         Route::get("/speaker-requests", ViewSpeakerRequests, pages::requests),
         Route::get("/speaker-requests/new", RequestSpeakers, pages::new_request),
@@ -73,7 +74,7 @@ pub fn routes() -> Vec<Route> {
         Route::get(
             "/speaker-requests/{id}/event.ics",
             ViewSpeakerRequests,
-            pages::event_file,
+            calendar::event_file,
         ),
         Route::post("/speaker-requests/{id}/offer", MatchSpeakers, pages::offer),
         Route::post("/speaker-requests/{id}/accept", AnswerOffers, pages::accept),
