@@ -1,55 +1,19 @@
 //! The OpenAPI document at `/api/v1/openapi.json`, generated from the route
-//! table the app hands over (so every API route is in it) and from the JSON
-//! types themselves.
+//! table the app hands over: every API route is in it, and the schemas are
+//! those of the very types each route's handler reads and answers.
 
 use serde_json::{json, Map, Value};
-use utoipa::openapi::{RefOr, Schema};
-use utoipa::ToSchema;
 
-use crate::directory::api::{BranchBody, BranchJson, PersonBody, PersonJson, UnionBody, UnionJson};
-use crate::web::routes::RouteInfo;
+use crate::web::routes::{RouteInfo, Schema};
 
-fn schema_of<T: ToSchema>(out: &mut Vec<(String, RefOr<Schema>)>) {
-    out.push((T::name().into_owned(), T::schema()));
-    T::schemas(out);
-}
-
-fn components() -> Map<String, Value> {
+/// Every schema the routes name, with the types inside them, and the error.
+fn components(routes: &[RouteInfo]) -> Map<String, Value> {
     let mut schemas = Vec::new();
-    schema_of::<UnionJson>(&mut schemas);
-    schema_of::<UnionBody>(&mut schemas);
-    schema_of::<BranchJson>(&mut schemas);
-    schema_of::<BranchBody>(&mut schemas);
-    schema_of::<PersonJson>(&mut schemas);
-    schema_of::<PersonBody>(&mut schemas);
-    schema_of::<crate::speakers::api::SpeakerJson>(&mut schemas);
-    schema_of::<crate::speakers::api::SpeakerBody>(&mut schemas);
-    schema_of::<crate::speakers::api::SpeakerRequestJson>(&mut schemas);
-    schema_of::<crate::speakers::api::SpeakerRequestBody>(&mut schemas);
-    schema_of::<crate::speakers::api::MatchJson>(&mut schemas);
-    schema_of::<crate::speakers::api::VerbBody>(&mut schemas);
-    schema_of::<crate::twinning::api::TwinningJson>(&mut schemas);
-    schema_of::<crate::twinning::api::TwinningBody>(&mut schemas);
-    schema_of::<crate::twinning::api::SuggestionJson>(&mut schemas);
-    schema_of::<crate::twinning::api::ActivityJson>(&mut schemas);
-    schema_of::<crate::twinning::api::ActivityBody>(&mut schemas);
-    schema_of::<crate::twinning::api::NeedJson>(&mut schemas);
-    schema_of::<crate::twinning::api::NeedBody>(&mut schemas);
-    schema_of::<crate::twinning::api::AdoptBody>(&mut schemas);
-    schema_of::<crate::appeals::api::AppealJson>(&mut schemas);
-    schema_of::<crate::appeals::api::AppealBody>(&mut schemas);
-    schema_of::<crate::appeals::api::DonationJson>(&mut schemas);
-    schema_of::<crate::appeals::api::DonationBody>(&mut schemas);
-    schema_of::<crate::affiliations::api::AffiliationJson>(&mut schemas);
-    schema_of::<crate::affiliations::api::AffiliationBody>(&mut schemas);
-    schema_of::<crate::links::api::LinkJson>(&mut schemas);
-    schema_of::<crate::links::api::LinkBody>(&mut schemas);
-    schema_of::<crate::links::api::CopyBodyDoc>(&mut schemas);
-    schema_of::<crate::links::api::LinkStatsJson>(&mut schemas);
-    schema_of::<crate::links::api::DayJson>(&mut schemas);
-    schema_of::<crate::links::api::CopyStatsJson>(&mut schemas);
-    schema_of::<crate::statements::api::StatementJson>(&mut schemas);
-    schema_of::<crate::statements::api::StatementBody>(&mut schemas);
+    for doc in routes.iter().filter_map(|r| r.doc.as_ref()) {
+        for schema in [doc.request, doc.response].into_iter().flatten() {
+            (schema.add)(&mut schemas);
+        }
+    }
     let mut map: Map<String, Value> = schemas
         .into_iter()
         .map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null)))
@@ -74,12 +38,16 @@ fn components() -> Map<String, Value> {
     map
 }
 
-fn schema_ref(name: &str) -> Value {
+fn schema_ref(schema: Schema) -> Value {
+    named_ref(&(schema.name)())
+}
+
+fn named_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
 
 fn error_response(description: &str) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": schema_ref("Error")}}})
+    json!({"description": description, "content": {"application/json": {"schema": named_ref("Error")}}})
 }
 
 fn operation(route: &RouteInfo) -> Option<Value> {
@@ -165,10 +133,60 @@ pub fn document(routes: &[RouteInfo]) -> Value {
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": components(),
+            "schemas": components(routes),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
         },
         "security": [{"bearer": []}],
         "paths": paths,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("$ref", Value::String(r)) => out.push(r.clone()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_names_a_schema_and_bodies_are_what_handlers_read() {
+        let doc = document(&crate::app::route_table());
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(!found.is_empty());
+        for r in &found {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "{r} is not in the document"
+            );
+        }
+        let body = |path: &str, method: &str| {
+            doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+                ["$ref"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(body("/unions", "post"), "#/components/schemas/UnionInput");
+        assert_eq!(
+            body("/appeals/{id}/donations", "post"),
+            "#/components/schemas/DonationInput"
+        );
+        let donation = &doc["components"]["schemas"]["DonationInput"]["properties"];
+        assert!(donation["reference"]["description"].is_string());
+        assert!(donation["amount"].is_object());
+    }
 }

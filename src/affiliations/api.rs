@@ -36,18 +36,6 @@ pub struct AffiliationJson {
     pub version: i64,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct AffiliationBody {
-    /// `national`, `region` or `branch`.
-    kind: String,
-    organisation: String,
-    union_name: String,
-    members: i64,
-    contact_name: String,
-    contact_email: String,
-}
-
 pub fn affiliation_json(a: Affiliation) -> AffiliationJson {
     AffiliationJson {
         id: a.id,

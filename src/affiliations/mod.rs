@@ -10,13 +10,13 @@ pub mod store;
 pub use model::AffiliationId;
 
 use crate::auth::Action::*;
-use crate::web::routes::ApiDoc;
+use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::Route;
 
 fn doc(
     summary: &'static str,
-    request: Option<&'static str>,
-    response: Option<&'static str>,
+    request: Option<Schema>,
+    response: Option<Schema>,
     status: u16,
 ) -> ApiDoc {
     ApiDoc::new("affiliations", summary, request, response, status)
@@ -53,20 +53,20 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "List applications and affiliations, national bodies first",
                 None,
-                Some("AffiliationJson"),
+                Some(schema::<api::AffiliationJson>()),
                 200,
             )
         }),
         Route::post("/api/v1/affiliations", ManageAffiliations, api::create).doc(doc(
             "Record an application to affiliate; the fee comes from the fee table",
-            Some("AffiliationBody"),
-            Some("AffiliationJson"),
+            Some(schema::<model::ApplicationInput>()),
+            Some(schema::<api::AffiliationJson>()),
             201,
         )),
         Route::get("/api/v1/affiliations/{id}", ManageAffiliations, api::get).doc(doc(
             "Read an application or affiliation",
             None,
-            Some("AffiliationJson"),
+            Some(schema::<api::AffiliationJson>()),
             200,
         )),
         Route::post(
@@ -77,7 +77,7 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "Activate an application or a lapsed affiliation; renewal falls a year on",
             None,
-            Some("AffiliationJson"),
+            Some(schema::<api::AffiliationJson>()),
             200,
         )),
         Route::post(
@@ -88,7 +88,7 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "Lapse an unpaid affiliation",
             None,
-            Some("AffiliationJson"),
+            Some(schema::<api::AffiliationJson>()),
             200,
         )),
     ]

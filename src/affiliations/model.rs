@@ -85,11 +85,13 @@ pub struct ApplicationFields {
     pub contact_email: String,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ApplicationInput {
+    /// `national`, `region` or `branch`.
     pub kind: Option<String>,
     pub organisation: Option<String>,
     pub union_name: Option<String>,
+    /// How many members the applicant has (`1,200` is read as 1200).
     pub members: Option<Loose>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,

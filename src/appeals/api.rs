@@ -53,37 +53,6 @@ pub struct DonationJson {
     pub version: i64,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct AppealBody {
-    slug: String,
-    title: String,
-    title_uk: Option<String>,
-    description: Option<String>,
-    description_uk: Option<String>,
-    beneficiary: String,
-    target: Money,
-    opens_on: Option<String>,
-    closes_on: Option<String>,
-    donate_url: Option<String>,
-    status: Option<AppealStatus>,
-    version: Option<i64>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct DonationBody {
-    amount: Money,
-    /// The giving branch; coordinators may leave it out for a person or an anonymous gift.
-    branch_id: Option<BranchId>,
-    donor_name: Option<String>,
-    /// `pledged` (default) or, for coordinators, `received`.
-    status: Option<String>,
-    received_on: Option<String>,
-    reference: Option<String>,
-    notes: Option<String>,
-}
-
 fn appeal_json(full: actions::Full) -> AppealJson {
     let a = full.appeal;
     AppealJson {

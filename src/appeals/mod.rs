@@ -11,13 +11,13 @@ pub mod store;
 pub use model::{AppealId, DonationId};
 
 use crate::auth::Action::*;
-use crate::web::routes::ApiDoc;
+use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::Route;
 
 fn doc(
     summary: &'static str,
-    request: Option<&'static str>,
-    response: Option<&'static str>,
+    request: Option<Schema>,
+    response: Option<Schema>,
     status: u16,
 ) -> ApiDoc {
     ApiDoc::new("appeals", summary, request, response, status)
@@ -43,23 +43,23 @@ pub fn routes() -> Vec<Route> {
         Route::post("/donations/{id}/cancel", RecordDonations, pages::cancel),
         // API.
         Route::get("/api/v1/appeals", ViewPublic, api::list)
-            .doc(ApiDoc { query: PAGING, list: true, ..doc("List appeals (visitors see open and closed ones)", None, Some("AppealJson"), 200) }),
-        Route::post("/api/v1/appeals", ManageAppeals, api::create).doc(doc("Create an appeal", Some("AppealBody"), Some("AppealJson"), 201)),
-        Route::get("/api/v1/appeals/{id}", ViewPublic, api::get).doc(doc("Read an appeal with its totals per currency", None, Some("AppealJson"), 200)),
-        Route::patch("/api/v1/appeals/{id}", ManageAppeals, api::edit).doc(doc("Edit an appeal", Some("AppealBody"), Some("AppealJson"), 200)),
+            .doc(ApiDoc { query: PAGING, list: true, ..doc("List appeals (visitors see open and closed ones)", None, Some(schema::<api::AppealJson>()), 200) }),
+        Route::post("/api/v1/appeals", ManageAppeals, api::create).doc(doc("Create an appeal", Some(schema::<model::AppealInput>()), Some(schema::<api::AppealJson>()), 201)),
+        Route::get("/api/v1/appeals/{id}", ViewPublic, api::get).doc(doc("Read an appeal with its totals per currency", None, Some(schema::<api::AppealJson>()), 200)),
+        Route::patch("/api/v1/appeals/{id}", ManageAppeals, api::edit).doc(doc("Edit an appeal", Some(schema::<model::AppealInput>()), Some(schema::<api::AppealJson>()), 200)),
         Route::get("/api/v1/appeals/{id}/donations", RecordDonations, api::donations).doc(ApiDoc {
             query: PAGING,
             list: true,
-            ..doc("Donations to an appeal (officers: their own branches')", None, Some("DonationJson"), 200)
+            ..doc("Donations to an appeal (officers: their own branches')", None, Some(schema::<api::DonationJson>()), 200)
         }),
         Route::post("/api/v1/appeals/{id}/donations", RecordDonations, api::record).doc(doc(
             "Record a donation or pledge; send an Idempotency-Key header so that a repeat records nothing new",
-            Some("DonationBody"),
-            Some("DonationJson"),
+            Some(schema::<model::DonationInput>()),
+            Some(schema::<api::DonationJson>()),
             201,
         )),
         Route::post("/api/v1/donations/{id}/receive", ConfirmReceipts, api::receive)
-            .doc(doc("Confirm that a pledge was received", None, Some("DonationJson"), 200)),
-        Route::post("/api/v1/donations/{id}/cancel", RecordDonations, api::cancel).doc(doc("Cancel a pledge", None, Some("DonationJson"), 200)),
+            .doc(doc("Confirm that a pledge was received", None, Some(schema::<api::DonationJson>()), 200)),
+        Route::post("/api/v1/donations/{id}/cancel", RecordDonations, api::cancel).doc(doc("Cancel a pledge", None, Some(schema::<api::DonationJson>()), 200)),
     ]
 }

@@ -112,7 +112,7 @@ pub struct AppealFields {
     pub status: AppealStatus,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct AppealInput {
     pub slug: Option<String>,
     pub title: Option<String>,
@@ -333,16 +333,20 @@ pub struct DonationFields {
     pub notes: String,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct DonationInput {
+    /// `{"amount_minor", "currency"}`.
     pub amount: Option<Money>,
     pub amount_text: Option<String>,
     pub currency: Option<String>,
+    /// The giving branch; coordinators may leave it out for a person or an anonymous gift.
     pub branch_id: Option<Loose>,
     pub donor_name: Option<String>,
     /// `pledged` (the default) or `received`.
     pub status: Option<String>,
+    /// YYYY-MM-DD, not in the future; for money received, today when left out.
     pub received_on: Option<String>,
+    /// The payment's own reference; the same reference twice in one appeal is a duplicate.
     pub reference: Option<String>,
     pub notes: Option<String>,
 }

@@ -173,6 +173,23 @@ impl Loose {
     }
 }
 
+/// In the OpenAPI document: a number, `true`/`false`, or text holding one.
+impl utoipa::PartialSchema for Loose {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Integer))
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some(
+                "A number or a yes/no, as JSON or as the text a form sends (\"3\", \"on\")",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Loose {}
+
 /// A list sent as a JSON array or as comma-separated text (a form field).
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
@@ -193,6 +210,22 @@ impl TextList {
         }
     }
 }
+
+/// In the OpenAPI document: an array of strings, or one comma-separated string.
+impl utoipa::PartialSchema for TextList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some(
+                "A list: an array of strings, or one string of comma-separated items",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TextList {}
 
 /// Splits a comma-separated list ("en, uk") into trimmed items.
 pub fn split_list(text: &str) -> Vec<String> {

@@ -64,45 +64,6 @@ pub struct PersonJson {
     pub updated_at: String,
 }
 
-/// Request bodies, as the OpenAPI document shows them. (The handlers read
-/// the looser model inputs, which also take numbers as strings.)
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct UnionBody {
-    name: String,
-    name_uk: Option<String>,
-    country: Country,
-    kind: UnionKind,
-    version: Option<i64>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct BranchBody {
-    union_id: UnionId,
-    name: String,
-    name_uk: Option<String>,
-    region: String,
-    sector: Sector,
-    size_band: SizeBand,
-    languages: Option<Vec<String>>,
-    wished_region: Option<String>,
-    at_risk: Option<bool>,
-    version: Option<i64>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct PersonBody {
-    branch_id: Option<BranchId>,
-    name: String,
-    email: Option<String>,
-    phone: Option<String>,
-    role: BranchRole,
-    at_risk: Option<bool>,
-    version: Option<i64>,
-}
-
 impl From<Union> for UnionJson {
     fn from(u: Union) -> UnionJson {
         UnionJson {

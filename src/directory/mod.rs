@@ -11,7 +11,7 @@ pub mod store;
 pub use model::{BranchId, PersonId, UnionId};
 
 use crate::auth::Action::*;
-use crate::web::routes::ApiDoc;
+use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::Route;
 
 const LIST_QUERY: &[(&str, &str)] = &[
@@ -22,14 +22,14 @@ const LIST_QUERY: &[(&str, &str)] = &[
 
 fn doc(
     summary: &'static str,
-    request: Option<&'static str>,
-    response: Option<&'static str>,
+    request: Option<Schema>,
+    response: Option<Schema>,
     status: u16,
 ) -> ApiDoc {
     ApiDoc::new("directory", summary, request, response, status)
 }
 
-fn list_doc(summary: &'static str, response: &'static str) -> ApiDoc {
+fn list_doc(summary: &'static str, response: Schema) -> ApiDoc {
     ApiDoc {
         query: LIST_QUERY,
         list: true,
@@ -73,24 +73,24 @@ pub fn routes() -> Vec<Route> {
                 ("page", "Page number, from 1"),
                 ("per_page", "Items per page, 1–200 (default 25)"),
             ],
-            ..list_doc("List unions", "UnionJson")
+            ..list_doc("List unions", schema::<api::UnionJson>())
         }),
         Route::post("/api/v1/unions", ManageUnions, api::create_union).doc(doc(
             "Create a union",
-            Some("UnionBody"),
-            Some("UnionJson"),
+            Some(schema::<model::UnionInput>()),
+            Some(schema::<api::UnionJson>()),
             201,
         )),
         Route::get("/api/v1/unions/{id}", ViewDirectory, api::get_union).doc(doc(
             "Read a union",
             None,
-            Some("UnionJson"),
+            Some(schema::<api::UnionJson>()),
             200,
         )),
         Route::patch("/api/v1/unions/{id}", ManageUnions, api::edit_union).doc(doc(
             "Edit a union (send only the fields that change, and its version)",
-            Some("UnionBody"),
-            Some("UnionJson"),
+            Some(schema::<model::UnionInput>()),
+            Some(schema::<api::UnionJson>()),
             200,
         )),
         Route::delete("/api/v1/unions/{id}", ManageUnions, api::delete_union).doc(doc(
@@ -109,24 +109,24 @@ pub fn routes() -> Vec<Route> {
                 ("page", "Page number, from 1"),
                 ("per_page", "Items per page, 1–200 (default 25)"),
             ],
-            ..list_doc("List branches", "BranchJson")
+            ..list_doc("List branches", schema::<api::BranchJson>())
         }),
         Route::post("/api/v1/branches", ManageBranches, api::create_branch).doc(doc(
             "Create a branch",
-            Some("BranchBody"),
-            Some("BranchJson"),
+            Some(schema::<model::BranchInput>()),
+            Some(schema::<api::BranchJson>()),
             201,
         )),
         Route::get("/api/v1/branches/{id}", ViewDirectory, api::get_branch).doc(doc(
             "Read a branch",
             None,
-            Some("BranchJson"),
+            Some(schema::<api::BranchJson>()),
             200,
         )),
         Route::patch("/api/v1/branches/{id}", EditBranch, api::edit_branch).doc(doc(
             "Edit a branch (coordinators, or its own officers)",
-            Some("BranchBody"),
-            Some("BranchJson"),
+            Some(schema::<model::BranchInput>()),
+            Some(schema::<api::BranchJson>()),
             200,
         )),
         Route::delete("/api/v1/branches/{id}", ManageBranches, api::delete_branch).doc(doc(
@@ -142,24 +142,27 @@ pub fn routes() -> Vec<Route> {
                 ("page", "Page number, from 1"),
                 ("per_page", "Items per page, 1–200 (default 25)"),
             ],
-            ..list_doc("List the people the caller may see", "PersonJson")
+            ..list_doc(
+                "List the people the caller may see",
+                schema::<api::PersonJson>(),
+            )
         }),
         Route::post("/api/v1/people", ManagePeople, api::create_person).doc(doc(
             "Add a person at a branch",
-            Some("PersonBody"),
-            Some("PersonJson"),
+            Some(schema::<model::PersonInput>()),
+            Some(schema::<api::PersonJson>()),
             201,
         )),
         Route::get("/api/v1/people/{id}", ViewPeople, api::get_person).doc(doc(
             "Read a person",
             None,
-            Some("PersonJson"),
+            Some(schema::<api::PersonJson>()),
             200,
         )),
         Route::patch("/api/v1/people/{id}", ManagePeople, api::edit_person).doc(doc(
             "Edit a person",
-            Some("PersonBody"),
-            Some("PersonJson"),
+            Some(schema::<model::PersonInput>()),
+            Some(schema::<api::PersonJson>()),
             200,
         )),
         Route::delete("/api/v1/people/{id}", ManagePeople, api::delete_person).doc(doc(

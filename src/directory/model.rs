@@ -168,7 +168,7 @@ pub struct PersonFields {
 
 /// Raw union input from the API or a form; every field optional so that a
 /// PATCH can send only what changes.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct UnionInput {
     pub name: Option<String>,
     pub name_uk: Option<String>,
@@ -177,7 +177,7 @@ pub struct UnionInput {
     pub version: Option<Loose>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct BranchInput {
     pub union_id: Option<Loose>,
     pub name: Option<String>,
@@ -191,7 +191,7 @@ pub struct BranchInput {
     pub version: Option<Loose>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct PersonInput {
     pub branch_id: Option<Loose>,
     pub name: Option<String>,

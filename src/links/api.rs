@@ -66,35 +66,6 @@ pub struct LinkStatsJson {
     pub branches: Vec<CopyStatsJson>,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct LinkBody {
-    /// Lower-case letters, digits and hyphens; generated when absent.
-    slug: Option<String>,
-    /// An absolute http(s) address.
-    target_url: String,
-    title: Option<String>,
-    appeal_id: Option<i64>,
-    statement_id: Option<i64>,
-    /// `speaker`, `twinning`, `national`, `donate`, `motion` or `network`.
-    action: Option<String>,
-    /// The last day the link works (YYYY-MM-DD); empty for never.
-    expires_on: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct CopyBody {
-    branch_id: Option<Loose>,
-}
-
-/// The body of `POST /api/v1/links/{id}/copies`, as documented.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct CopyBodyDoc {
-    /// The branch the copy credits.
-    branch_id: i64,
-}
-
 pub fn link_json(base_url: &str, l: Link) -> LinkJson {
     LinkJson {
         short_url: format!("{base_url}/s/{}", l.slug),
@@ -116,6 +87,13 @@ pub fn link_json(base_url: &str, l: Link) -> LinkJson {
 pub struct ListQuery {
     page: Option<String>,
     per_page: Option<String>,
+}
+
+/// The body of `POST /api/v1/links/{id}/copies`.
+#[derive(Deserialize, ToSchema)]
+pub struct CopyBody {
+    /// The branch the copy credits.
+    branch_id: Option<Loose>,
 }
 
 pub async fn list(

@@ -25,7 +25,7 @@ pub use redirect::Redirects;
 
 use crate::auth::Action::*;
 use crate::web::error::AppError;
-use crate::web::routes::{ApiDoc, PAGING_QUERY};
+use crate::web::routes::{schema, ApiDoc, Schema, PAGING_QUERY};
 use crate::web::{AppState, Route};
 
 /// This instance's redirect table, which the app keeps for the links area.
@@ -78,8 +78,8 @@ async fn fast_redirect(State(front): State<Front>, request: Request) -> Response
 
 fn doc(
     summary: &'static str,
-    request: Option<&'static str>,
-    response: Option<&'static str>,
+    request: Option<Schema>,
+    response: Option<Schema>,
     status: u16,
 ) -> ApiDoc {
     ApiDoc::new("links", summary, request, response, status)
@@ -105,38 +105,38 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "List short links, newest first (officers: originals and their branches' copies)",
                 None,
-                Some("LinkJson"),
+                Some(schema::<api::LinkJson>()),
                 200,
             )
         }),
         Route::post("/api/v1/links", ManageLinks, api::create).doc(doc(
             "Create a short link; 409 when the slug is taken",
-            Some("LinkBody"),
-            Some("LinkJson"),
+            Some(schema::<model::LinkInput>()),
+            Some(schema::<api::LinkJson>()),
             201,
         )),
         Route::get("/api/v1/links/{id}", BranchLinks, api::get).doc(doc(
             "Read a link by id or slug",
             None,
-            Some("LinkJson"),
+            Some(schema::<api::LinkJson>()),
             200,
         )),
         Route::patch("/api/v1/links/{id}", ManageLinks, api::edit).doc(doc(
             "Edit a link's target, title, appeal or end date (its branch copies follow)",
-            Some("LinkBody"),
-            Some("LinkJson"),
+            Some(schema::<model::LinkInput>()),
+            Some(schema::<api::LinkJson>()),
             200,
         )),
         Route::post("/api/v1/links/{id}/copies", BranchLinks, api::copy).doc(doc(
             "Make a branch's own copy of a link (200 with the existing copy if made before)",
-            Some("CopyBodyDoc"),
-            Some("LinkJson"),
+            Some(schema::<api::CopyBody>()),
+            Some(schema::<api::LinkJson>()),
             201,
         )),
         Route::get("/api/v1/links/{id}/stats", BranchLinks, api::stats).doc(doc(
             "Clicks by day of a link and of the branch copies the caller may see",
             None,
-            Some("LinkStatsJson"),
+            Some(schema::<api::LinkStatsJson>()),
             200,
         )),
     ]

@@ -63,12 +63,16 @@ pub fn variant_slug(parent: &str, branch: BranchId) -> String {
 
 /// A link as a form or an API body gives it; absent fields keep their value
 /// on an edit.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct LinkInput {
+    /// Lower-case letters, digits and hyphens; generated when absent.
     pub slug: Option<String>,
+    /// An absolute http(s) address.
     pub target_url: Option<String>,
     pub title: Option<String>,
+    /// The appeal the link is for.
     pub appeal_id: Option<Loose>,
+    /// The statement the link promotes.
     pub statement_id: Option<Loose>,
     /// One of `speaker`, `twinning`, `national`, `donate`, `motion`, `network`.
     pub action: Option<String>,

@@ -137,10 +137,13 @@ pub async fn public_request(
 }
 
 /// The body of a state change: whom to offer to, or what to report.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct VerbInput {
+    /// For `offer`.
     pub speaker_id: Option<crate::common::input::Loose>,
+    /// For `report`.
     pub attendance: Option<crate::common::input::Loose>,
+    /// For `report`.
     pub report: Option<String>,
     /// For a coordinator linking a visitor's request to a branch on offer.
     pub branch_id: Option<crate::common::input::Loose>,

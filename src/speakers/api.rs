@@ -76,58 +76,6 @@ pub struct MatchJson {
     pub reasons: Vec<String>,
 }
 
-/// Request bodies as the OpenAPI document shows them.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct SpeakerBody {
-    name: String,
-    email: Option<String>,
-    bio: Option<String>,
-    languages: Vec<String>,
-    topics: Option<Vec<String>>,
-    time_zone: String,
-    online: bool,
-    in_person: bool,
-    regions: Option<Vec<String>>,
-    /// `en` or `uk`: the language of their e-mails.
-    lang: Option<String>,
-    /// On create: the e-mail of the account they log in with.
-    account_email: Option<String>,
-    version: Option<i64>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct SpeakerRequestBody {
-    branch_id: BranchId,
-    /// RFC 3339 with an offset, or a local date-time without one, which is
-    /// read in `time_zone`.
-    starts_at: String,
-    time_zone: String,
-    /// `earlier` or `later`, for a local time the clocks pass twice.
-    fold: Option<String>,
-    duration_minutes: i64,
-    format: Format,
-    place: Option<String>,
-    meeting_link: Option<String>,
-    audience: Option<i64>,
-    interpretation: Option<bool>,
-    topics: Option<Vec<String>>,
-    notes: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct VerbBody {
-    /// For `offer`.
-    speaker_id: Option<SpeakerId>,
-    /// For `offer` of a visitor's request not yet linked to a branch.
-    branch_id: Option<BranchId>,
-    /// For `report`.
-    attendance: Option<i64>,
-    report: Option<String>,
-}
-
 pub fn request_json(r: Request) -> SpeakerRequestJson {
     let local = jiff::Timestamp::from_second(r.starts_at)
         .map(|t| {
@@ -214,10 +162,11 @@ pub async fn list_speakers(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct NewSpeaker {
     #[serde(flatten)]
     input: SpeakerInput,
+    /// The e-mail of the account the speaker logs in with, if they have one.
     account_email: Option<String>,
 }
 

@@ -14,13 +14,13 @@ pub mod store;
 pub use model::{RequestId, SpeakerId};
 
 use crate::auth::Action::*;
-use crate::web::routes::ApiDoc;
+use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::Route;
 
 fn doc(
     summary: &'static str,
-    request: Option<&'static str>,
-    response: Option<&'static str>,
+    request: Option<Schema>,
+    response: Option<Schema>,
     status: u16,
 ) -> ApiDoc {
     ApiDoc::new("speakers", summary, request, response, status)
@@ -106,18 +106,23 @@ pub fn routes() -> Vec<Route> {
         Route::get("/api/v1/speakers", ViewSpeakers, api::list_speakers).doc(ApiDoc {
             query: &[("q", "Search in names and topics"), PAGING[0], PAGING[1]],
             list: true,
-            ..doc("List speakers", None, Some("SpeakerJson"), 200)
+            ..doc(
+                "List speakers",
+                None,
+                Some(schema::<api::SpeakerJson>()),
+                200,
+            )
         }),
         Route::post("/api/v1/speakers", ManageSpeakers, api::create_speaker).doc(doc(
             "Add a speaker",
-            Some("SpeakerBody"),
-            Some("SpeakerJson"),
+            Some(schema::<api::NewSpeaker>()),
+            Some(schema::<api::SpeakerJson>()),
             201,
         )),
         Route::get("/api/v1/speakers/{id}", ViewSpeakers, api::get_speaker).doc(doc(
             "Read a speaker",
             None,
-            Some("SpeakerJson"),
+            Some(schema::<api::SpeakerJson>()),
             200,
         )),
         Route::patch(
@@ -127,8 +132,8 @@ pub fn routes() -> Vec<Route> {
         )
         .doc(doc(
             "Edit a speaker (coordinators, or the speaker themself)",
-            Some("SpeakerBody"),
-            Some("SpeakerJson"),
+            Some(schema::<model::SpeakerInput>()),
+            Some(schema::<api::SpeakerJson>()),
             200,
         )),
         Route::get(
@@ -152,7 +157,7 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "List the requests the caller may see",
                 None,
-                Some("SpeakerRequestJson"),
+                Some(schema::<api::SpeakerRequestJson>()),
                 200,
             )
         }),
@@ -163,8 +168,8 @@ pub fn routes() -> Vec<Route> {
         )
         .doc(doc(
             "Request a speaker for a branch",
-            Some("SpeakerRequestBody"),
-            Some("SpeakerRequestJson"),
+            Some(schema::<model::RequestInput>()),
+            Some(schema::<api::SpeakerRequestJson>()),
             201,
         )),
         Route::get(
@@ -172,7 +177,12 @@ pub fn routes() -> Vec<Route> {
             ViewSpeakerRequests,
             api::get_request,
         )
-        .doc(doc("Read a request", None, Some("SpeakerRequestJson"), 200)),
+        .doc(doc(
+            "Read a request",
+            None,
+            Some(schema::<api::SpeakerRequestJson>()),
+            200,
+        )),
         Route::get(
             "/api/v1/speaker-requests/{id}/matches",
             MatchSpeakers,
@@ -183,7 +193,7 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "Speakers ranked for a request, best first, with reasons",
                 None,
-                Some("MatchJson"),
+                Some(schema::<api::MatchJson>()),
                 200,
             )
         }),
@@ -194,8 +204,8 @@ pub fn routes() -> Vec<Route> {
         )
         .doc(doc(
             "Offer the booking to a speaker (409 if they are not free)",
-            Some("VerbBody"),
-            Some("SpeakerRequestJson"),
+            Some(schema::<actions::VerbInput>()),
+            Some(schema::<api::SpeakerRequestJson>()),
             200,
         )),
         Route::post(
@@ -206,7 +216,7 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "The speaker accepts the offer",
             None,
-            Some("SpeakerRequestJson"),
+            Some(schema::<api::SpeakerRequestJson>()),
             200,
         )),
         Route::post(
@@ -217,7 +227,7 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "The speaker declines the offer",
             None,
-            Some("SpeakerRequestJson"),
+            Some(schema::<api::SpeakerRequestJson>()),
             200,
         )),
         Route::post(
@@ -228,7 +238,7 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "A coordinator confirms on the speaker's behalf",
             None,
-            Some("SpeakerRequestJson"),
+            Some(schema::<api::SpeakerRequestJson>()),
             200,
         )),
         Route::post(
@@ -239,7 +249,7 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "Cancel the request or booking",
             None,
-            Some("SpeakerRequestJson"),
+            Some(schema::<api::SpeakerRequestJson>()),
             200,
         )),
         Route::post(
@@ -250,7 +260,7 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "Mark the meeting as held (after it started)",
             None,
-            Some("SpeakerRequestJson"),
+            Some(schema::<api::SpeakerRequestJson>()),
             200,
         )),
         Route::post(
@@ -260,8 +270,8 @@ pub fn routes() -> Vec<Route> {
         )
         .doc(doc(
             "Record attendance and a short report",
-            Some("VerbBody"),
-            Some("SpeakerRequestJson"),
+            Some(schema::<actions::VerbInput>()),
+            Some(schema::<api::SpeakerRequestJson>()),
             200,
         )),
     ]

@@ -38,22 +38,6 @@ pub struct StatementJson {
     pub version: i64,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct StatementBody {
-    slug: Option<String>,
-    title: Option<String>,
-    title_uk: Option<String>,
-    body: Option<String>,
-    body_uk: Option<String>,
-    source: String,
-    source_url: Option<String>,
-    published_on: Option<String>,
-    original: Option<String>,
-    translation_reviewed: Option<bool>,
-    version: Option<i64>,
-}
-
 pub fn statement_json(base_url: &str, s: Statement) -> StatementJson {
     StatementJson {
         url: format!("{base_url}/statements/{}", s.slug),

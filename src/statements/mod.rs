@@ -10,13 +10,13 @@ pub mod store;
 pub use model::StatementId;
 
 use crate::auth::Action::*;
-use crate::web::routes::{ApiDoc, PAGING_QUERY};
+use crate::web::routes::{schema, ApiDoc, Schema, PAGING_QUERY};
 use crate::web::Route;
 
 fn doc(
     summary: &'static str,
-    request: Option<&'static str>,
-    response: Option<&'static str>,
+    request: Option<Schema>,
+    response: Option<Schema>,
     status: u16,
 ) -> ApiDoc {
     ApiDoc::new("statements", summary, request, response, status)
@@ -37,26 +37,26 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "List statements, newest first",
                 None,
-                Some("StatementJson"),
+                Some(schema::<api::StatementJson>()),
                 200,
             )
         }),
         Route::post("/api/v1/statements", ManageStatements, api::create).doc(doc(
             "Publish a statement; the original language needs a title and body",
-            Some("StatementBody"),
-            Some("StatementJson"),
+            Some(schema::<model::StatementInput>()),
+            Some(schema::<api::StatementJson>()),
             201,
         )),
         Route::get("/api/v1/statements/{id}", ViewPublic, api::get).doc(doc(
             "Read a statement by id or slug",
             None,
-            Some("StatementJson"),
+            Some(schema::<api::StatementJson>()),
             200,
         )),
         Route::patch("/api/v1/statements/{id}", ManageStatements, api::edit).doc(doc(
             "Edit a statement (send `version` to refuse a stale edit)",
-            Some("StatementBody"),
-            Some("StatementJson"),
+            Some(schema::<model::StatementInput>()),
+            Some(schema::<api::StatementJson>()),
             200,
         )),
     ]

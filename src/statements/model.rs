@@ -64,7 +64,7 @@ impl Statement {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct StatementInput {
     pub slug: Option<String>,
     pub title: Option<String>,

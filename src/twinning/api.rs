@@ -67,42 +67,6 @@ pub struct NeedJson {
     pub version: i64,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct TwinningBody {
-    gb_branch_id: BranchId,
-    ua_branch_id: BranchId,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct ActivityBody {
-    kind: ActivityKind,
-    /// YYYY-MM-DD, not in the future; today when left out.
-    happened_on: Option<String>,
-    note: Option<String>,
-    /// Only for `aid_sent`.
-    amount: Option<Money>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct NeedBody {
-    branch_id: BranchId,
-    title: String,
-    description: Option<String>,
-    quantity: Option<i64>,
-    cost: Option<Money>,
-    urgency: Option<Urgency>,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct AdoptBody {
-    /// The branch that takes the need on.
-    branch_id: BranchId,
-}
-
 pub fn twinning_json(t: Twinning) -> TwinningJson {
     TwinningJson {
         id: t.id,
@@ -186,7 +150,7 @@ pub async fn list(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct ProposeInput {
     gb_branch_id: Option<Loose>,
     ua_branch_id: Option<Loose>,
@@ -362,8 +326,9 @@ pub async fn need(
     Ok(Json(need_json(need)))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct AdoptInput {
+    /// The branch that takes the need on.
     branch_id: Option<Loose>,
 }
 

@@ -10,13 +10,13 @@ pub mod store;
 pub use model::{NeedId, TwinningId};
 
 use crate::auth::Action::*;
-use crate::web::routes::ApiDoc;
+use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::Route;
 
 fn doc(
     summary: &'static str,
-    request: Option<&'static str>,
-    response: Option<&'static str>,
+    request: Option<Schema>,
+    response: Option<Schema>,
     status: u16,
 ) -> ApiDoc {
     ApiDoc::new("twinning", summary, request, response, status)
@@ -70,14 +70,14 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "List the links the caller may see",
                 None,
-                Some("TwinningJson"),
+                Some(schema::<api::TwinningJson>()),
                 200,
             )
         }),
         Route::post("/api/v1/twinnings", ProposeTwinnings, api::propose).doc(doc(
             "Propose a link between a British and a Ukrainian branch",
-            Some("TwinningBody"),
-            Some("TwinningJson"),
+            Some(schema::<api::ProposeInput>()),
+            Some(schema::<api::TwinningJson>()),
             201,
         )),
         Route::get(
@@ -97,14 +97,14 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "Counterparts for a branch, best first, with the reasons",
                 None,
-                Some("SuggestionJson"),
+                Some(schema::<api::SuggestionJson>()),
                 200,
             )
         }),
         Route::get("/api/v1/twinnings/{id}", ViewTwinnings, api::get).doc(doc(
             "Read a link",
             None,
-            Some("TwinningJson"),
+            Some(schema::<api::TwinningJson>()),
             200,
         )),
         Route::post(
@@ -115,13 +115,13 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "The branches have been introduced",
             None,
-            Some("TwinningJson"),
+            Some(schema::<api::TwinningJson>()),
             200,
         )),
         Route::post("/api/v1/twinnings/{id}/agree", MoveTwinnings, api::agree).doc(doc(
             "Both sides agree to twin",
             None,
-            Some("TwinningJson"),
+            Some(schema::<api::TwinningJson>()),
             200,
         )),
         Route::post(
@@ -132,19 +132,19 @@ pub fn routes() -> Vec<Route> {
         .doc(doc(
             "The link is active (also revives a dormant one)",
             None,
-            Some("TwinningJson"),
+            Some(schema::<api::TwinningJson>()),
             200,
         )),
         Route::post("/api/v1/twinnings/{id}/pause", MoveTwinnings, api::pause).doc(doc(
             "Mark the link dormant",
             None,
-            Some("TwinningJson"),
+            Some(schema::<api::TwinningJson>()),
             200,
         )),
         Route::post("/api/v1/twinnings/{id}/end", MoveTwinnings, api::end).doc(doc(
             "End the link",
             None,
-            Some("TwinningJson"),
+            Some(schema::<api::TwinningJson>()),
             200,
         )),
         Route::get(
@@ -157,7 +157,7 @@ pub fn routes() -> Vec<Route> {
             ..doc(
                 "The link's activity log, newest first",
                 None,
-                Some("ActivityJson"),
+                Some(schema::<api::ActivityJson>()),
                 200,
             )
         }),
@@ -168,8 +168,8 @@ pub fn routes() -> Vec<Route> {
         )
         .doc(doc(
             "Log a meeting, message, aid sent, visit or joint statement",
-            Some("ActivityBody"),
-            Some("ActivityJson"),
+            Some(schema::<model::ActivityInput>()),
+            Some(schema::<api::ActivityJson>()),
             201,
         )),
         Route::get("/api/v1/needs", ViewPublic, api::needs).doc(ApiDoc {
@@ -183,30 +183,35 @@ pub fn routes() -> Vec<Route> {
                 PAGING[1],
             ],
             list: true,
-            ..doc("List needs, most urgent first", None, Some("NeedJson"), 200)
+            ..doc(
+                "List needs, most urgent first",
+                None,
+                Some(schema::<api::NeedJson>()),
+                200,
+            )
         }),
         Route::post("/api/v1/needs", PostNeeds, api::post_need).doc(doc(
             "Post a need for a Ukrainian branch",
-            Some("NeedBody"),
-            Some("NeedJson"),
+            Some(schema::<model::NeedInput>()),
+            Some(schema::<api::NeedJson>()),
             201,
         )),
         Route::get("/api/v1/needs/{id}", ViewPublic, api::need).doc(doc(
             "Read a need",
             None,
-            Some("NeedJson"),
+            Some(schema::<api::NeedJson>()),
             200,
         )),
         Route::post("/api/v1/needs/{id}/adopt", AdoptNeeds, api::adopt).doc(doc(
             "Adopt an open need for a branch",
-            Some("AdoptBody"),
-            Some("NeedJson"),
+            Some(schema::<api::AdoptInput>()),
+            Some(schema::<api::NeedJson>()),
             200,
         )),
         Route::post("/api/v1/needs/{id}/deliver", AdoptNeeds, api::deliver).doc(doc(
             "Mark an adopted need delivered",
             None,
-            Some("NeedJson"),
+            Some(schema::<api::NeedJson>()),
             200,
         )),
     ]

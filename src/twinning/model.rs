@@ -275,8 +275,9 @@ pub struct ActivityFields {
     pub amount: Option<Money>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ActivityInput {
+    /// `meeting`, `message`, `aid_sent`, `visit` or `joint_statement`.
     pub kind: Option<String>,
     /// YYYY-MM-DD; not in the future.
     pub happened_on: Option<String>,
@@ -353,7 +354,7 @@ pub struct NeedFields {
     pub urgency: Urgency,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NeedInput {
     pub branch_id: Option<Loose>,
     pub title: Option<String>,

@@ -15,17 +15,47 @@ use axum::Router;
 use super::context::Ctx;
 use super::error::AppError;
 use super::AppState;
+use utoipa::openapi::RefOr;
+use utoipa::ToSchema;
+
 use crate::auth::Action;
+
+/// A JSON type as the OpenAPI document shows it: its name, and how to add
+/// its schema (with those of the types inside it) to the document. Routes
+/// name the very types their handlers read and answer, so the document
+/// cannot drift from the code.
+#[derive(Clone, Copy, Debug)]
+pub struct Schema {
+    pub name: fn() -> String,
+    pub add: fn(&mut Vec<(String, RefOr<utoipa::openapi::schema::Schema>)>),
+}
+
+fn name_of<T: ToSchema>() -> String {
+    T::name().into_owned()
+}
+
+fn add_schema<T: ToSchema>(out: &mut Vec<(String, RefOr<utoipa::openapi::schema::Schema>)>) {
+    out.push((T::name().into_owned(), T::schema()));
+    T::schemas(out);
+}
+
+/// The schema of `T`, for a route's [`ApiDoc`].
+pub fn schema<T: ToSchema>() -> Schema {
+    Schema {
+        name: name_of::<T>,
+        add: add_schema::<T>,
+    }
+}
 
 /// What the OpenAPI document says about an API route.
 #[derive(Clone, Debug, Default)]
 pub struct ApiDoc {
     pub summary: &'static str,
     pub tag: &'static str,
-    /// Name of the request body's schema.
-    pub request: Option<&'static str>,
-    /// Name of the success response's schema, and its status.
-    pub response: Option<&'static str>,
+    /// The type the handler reads from the request body.
+    pub request: Option<Schema>,
+    /// The type of the success response, and its status.
+    pub response: Option<Schema>,
     pub status: u16,
     /// Query parameters a list takes.
     pub query: &'static [(&'static str, &'static str)],
@@ -44,8 +74,8 @@ impl ApiDoc {
     pub fn new(
         tag: &'static str,
         summary: &'static str,
-        request: Option<&'static str>,
-        response: Option<&'static str>,
+        request: Option<Schema>,
+        response: Option<Schema>,
         status: u16,
     ) -> ApiDoc {
         ApiDoc {

@@ -49,17 +49,20 @@ pub struct SpeakerFields {
     pub lang: crate::i18n::Lang,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SpeakerInput {
     pub name: Option<String>,
     pub email: Option<String>,
     pub bio: Option<String>,
+    /// Language codes (`en`, `uk`).
     pub languages: Option<TextList>,
     pub topics: Option<TextList>,
+    /// An IANA zone name (`Europe/Kyiv`).
     pub time_zone: Option<String>,
     pub online: Option<Loose>,
     pub in_person: Option<Loose>,
     pub regions: Option<TextList>,
+    /// `en` or `uk`: the language of their e-mails.
     pub lang: Option<String>,
     pub version: Option<Loose>,
 }

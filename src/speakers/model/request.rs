@@ -72,7 +72,7 @@ pub struct RequestFields {
     pub notes: String,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct RequestInput {
     pub branch_id: Option<Loose>,
     /// RFC 3339 with an offset (an instant), or a local date-time without
@@ -81,10 +81,13 @@ pub struct RequestInput {
     /// For forms: the local date and time, read in `time_zone`.
     pub date: Option<String>,
     pub time: Option<String>,
+    /// An IANA zone name; the meeting stays at its wall-clock time there.
     pub time_zone: Option<String>,
     /// `earlier` or `later`, for a time the clocks pass twice.
     pub fold: Option<String>,
+    /// From 15 minutes to a day.
     pub duration_minutes: Option<Loose>,
+    /// `in_person`, `online` or `hybrid`.
     pub format: Option<String>,
     pub place: Option<String>,
     pub meeting_link: Option<String>,
