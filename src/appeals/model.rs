@@ -149,7 +149,7 @@ pub fn valid_slug(slug: &str) -> bool {
 
 /// One of an appeal's short links (made in the links area, which names the
 /// appeal it is for): the original, or a branch's copy, with its clicks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct AppealLink {
     pub id: crate::common::ids::LinkId,
     pub slug: String,

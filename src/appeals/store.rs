@@ -413,7 +413,7 @@ pub async fn find_appeal(db: &Db, id_or_slug: &str) -> Result<Option<AppealId>, 
 /// with clicks so far and the branch's name. The links area writes them;
 /// the appeal's page reads them here, by the appeal they name.
 pub async fn short_links(conn: &mut Conn, appeal: AppealId) -> Result<Vec<AppealLink>, DbError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as::<_, AppealLink>(
         "SELECT l.id, l.slug, l.branch_id, l.expires_at,
                 (SELECT CAST(COALESCE(SUM(c.clicks), 0) AS BIGINT) FROM link_clicks c
                  WHERE c.link_id = l.id) AS clicks,
@@ -421,20 +421,7 @@ pub async fn short_links(conn: &mut Conn, appeal: AppealId) -> Result<Vec<Appeal
          FROM links l WHERE l.appeal_id = $1
          ORDER BY COALESCE(l.parent_id, l.id), l.parent_id IS NOT NULL, l.id",
     )
-    .bind(appeal.0)
+    .bind(appeal)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AppealLink {
-                id: crate::common::ids::LinkId(r.try_get("id")?),
-                slug: r.try_get("slug")?,
-                branch_id: r.try_get::<Option<i64>, _>("branch_id")?.map(BranchId),
-                branch_name: r.try_get("branch_name")?,
-                expires_at: r.try_get("expires_at")?,
-                clicks: r.try_get("clicks")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    .await?)
 }

@@ -1,14 +1,16 @@
 //! Typed ids for every kind of record, in one place: an id of one kind can
 //! never be passed where another kind's is expected, and an area that
 //! refers to another area's record (a short link to an appeal, a donation
-//! from a branch) needs only this file, not the other area.
+//! from a branch) needs only this file, not the other area. An id is read
+//! from and bound to a `BIGINT` column as it is.
 
 /// Declares a typed id: a positive integer that names one kind of record.
 macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema, sqlx::Type)]
         #[serde(transparent)]
+        #[sqlx(transparent)]
         pub struct $name(pub i64);
 
         impl std::fmt::Display for $name {

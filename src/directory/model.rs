@@ -76,7 +76,7 @@ vocabulary!(
 pub const NAME_MAX: usize = 200;
 pub const REGION_MAX: usize = 100;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Union {
     pub id: UnionId,
     pub name: String,

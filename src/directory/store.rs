@@ -2,7 +2,7 @@
 //! people takes the caller's [`Scope`]; a record outside it is not found.
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 use super::model::*;
 use crate::auth::Scope;
@@ -52,17 +52,7 @@ fn bad_code(col: &str, value: &str) -> sqlx::Error {
 }
 
 fn union_from(row: &AnyRow) -> Result<Union, sqlx::Error> {
-    let country: String = row.try_get("country")?;
-    let kind: String = row.try_get("kind")?;
-    Ok(Union {
-        id: UnionId(row.try_get("id")?),
-        name: row.try_get("name")?,
-        name_uk: opt_text(row, "name_uk")?,
-        country: Country::parse(&country).ok_or_else(|| bad_code("country", &country))?,
-        kind: UnionKind::parse(&kind).ok_or_else(|| bad_code("kind", &kind))?,
-        version: row.try_get("version")?,
-        updated_at: row.try_get("updated_at")?,
-    })
+    Union::from_row(row)
 }
 
 const BRANCH_COLUMNS: &str = "b.id, b.union_id, u.name AS union_name, u.name_uk AS union_name_uk,

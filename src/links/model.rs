@@ -12,7 +12,7 @@ use crate::common::input::{id, is_web_address, line, slug_problem, FieldErrors, 
 
 pub use crate::common::ids::LinkId;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Link {
     pub id: LinkId,
     pub slug: String,

@@ -1,7 +1,7 @@
 //! The links area's queries, written once for both engines.
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 use super::model::*;
 use crate::common::clock;
@@ -14,22 +14,7 @@ const COLUMNS: &str = "id, slug, target_url, title, appeal_id, statement_id, act
     branch_id, expires_at, version, created_at";
 
 fn from_row(r: &AnyRow) -> Result<Link, sqlx::Error> {
-    Ok(Link {
-        id: LinkId(r.try_get("id")?),
-        slug: r.try_get("slug")?,
-        target_url: r.try_get("target_url")?,
-        title: r.try_get("title")?,
-        appeal_id: r.try_get::<Option<i64>, _>("appeal_id")?.map(AppealId),
-        statement_id: r
-            .try_get::<Option<i64>, _>("statement_id")?
-            .map(StatementId),
-        action: r.try_get("action")?,
-        parent_id: r.try_get::<Option<i64>, _>("parent_id")?.map(LinkId),
-        branch_id: r.try_get::<Option<i64>, _>("branch_id")?.map(BranchId),
-        expires_at: r.try_get("expires_at")?,
-        version: r.try_get("version")?,
-        created_at: r.try_get("created_at")?,
-    })
+    Link::from_row(r)
 }
 
 /// Tells every instance that the links changed; part of the change's transaction.

@@ -7,6 +7,7 @@ use crate::common::clock;
 use crate::db::{Conn, Db, DbError};
 
 /// A claimed e-mail, ready to send.
+#[derive(sqlx::FromRow)]
 pub struct Queued {
     pub id: i64,
     pub kind: String,
@@ -59,7 +60,7 @@ pub async fn claim(
     .bind(limit)
     .execute(&mut *tx)
     .await?;
-    let rows = sqlx::query(
+    let claimed = sqlx::query_as::<_, Queued>(
         "SELECT id, kind, to_address, subject, body, attempts FROM outbox
          WHERE claimed_by = $1 AND claimed_until = $2 AND sent_at IS NULL ORDER BY id",
     )
@@ -68,18 +69,7 @@ pub async fn claim(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Queued {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                to_address: r.try_get("to_address")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get("body")?,
-                attempts: r.try_get("attempts")?,
-            })
-        })
-        .collect()
+    Ok(claimed)
 }
 
 pub async fn mark_sent(db: &Db, id: i64, worker: &str) -> Result<(), DbError> {
