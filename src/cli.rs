@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::accounts::actions::NewAccount;
 use crate::app::{shutdown_signal, App};
-use crate::auth::{self, password, store, Role};
+use crate::auth::{self, store};
 use crate::common::ids::BranchId;
 use crate::config::{Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL};
 use crate::db::Db;
@@ -463,7 +464,8 @@ fn secret_file(variable: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// Creates an account after checking everything a person could get wrong.
+/// Creates an account, as the administrators' page does; each problem is
+/// named in English for the person at the terminal.
 pub async fn add_user(
     db: &Db,
     email: &str,
@@ -472,62 +474,59 @@ pub async fn add_user(
     name: Option<&str>,
     password: &str,
 ) -> Result<auth::UserId, String> {
+    let new = NewAccount {
+        email,
+        name,
+        role,
+        branches,
+        password,
+        lang: None,
+    };
+    crate::accounts::actions::create_account(db, None, new)
+        .await
+        .map_err(|e| terminal_words(&e, email, role))
+}
+
+/// The problems with a new account, said the way the command line asks
+/// (flags, not form fields).
+fn terminal_words(e: &crate::web::AppError, email: &str, role: &str) -> String {
     let email = crate::common::input::normalise_email(email);
-    if !crate::common::input::is_plausible_email(&email) {
-        return Err(format!("{email:?} is not an e-mail address"));
-    }
-    let role = Role::parse(role).ok_or_else(|| {
-        format!("unknown role {role:?}: use admin, coordinator, branch_officer or speaker")
-    })?;
-    if role == Role::BranchOfficer && branches.is_empty() {
-        return Err("a branch officer needs at least one --branch".to_owned());
-    }
-    if role != Role::BranchOfficer && !branches.is_empty() {
-        return Err("only branch officers are attached to branches".to_owned());
-    }
-    for b in branches {
-        if directory::store::get_branch(db, *b)
-            .await
-            .map_err(|e| chain(&e))?
-            .is_none()
-        {
-            return Err(format!("there is no branch {b}"));
+    let tr = crate::i18n::Tr::new(crate::i18n::Lang::En);
+    let problem = |field: &str, key: &str| -> Option<String> {
+        Some(match (field, key) {
+            ("email", "err-account-exists") => format!("there is already an account for {email}"),
+            ("email", _) => format!("{email:?} is not an e-mail address"),
+            ("role", _) => format!(
+                "unknown role {role:?}: use admin, coordinator, branch_officer or speaker"
+            ),
+            ("branches", "err-officer-needs-branch") => {
+                "a branch officer needs at least one --branch".to_owned()
+            }
+            ("branches", "err-only-officers-branches") => {
+                "only branch officers are attached to branches".to_owned()
+            }
+            ("branches", _) => "a --branch names no branch".to_owned(),
+            _ => return None,
+        })
+    };
+    let mut lines = Vec::new();
+    match e {
+        crate::web::AppError::Invalid(fields) => {
+            for field in ["email", "name", "role", "branches", "password"] {
+                if let Some(f) = fields.get(field) {
+                    lines.push(
+                        problem(field, f.key)
+                            .unwrap_or_else(|| format!("{field}: {}", f.render(&tr))),
+                    );
+                }
+            }
         }
-    }
-    let mut errors = crate::common::input::FieldErrors::new();
-    password::check_policy(password, &email, "password", &mut errors);
-    if let Some(e) = errors.get("password") {
-        return Err(format!(
-            "password: {}",
-            e.render(&crate::i18n::Tr::new(crate::i18n::Lang::En))
-        ));
-    }
-    let name = name
-        .map(str::to_owned)
-        .unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
-    let hash = password::hash(password);
-    let mut tx = db.write().await.map_err(|e| chain(&e))?;
-    let id = store::create_user(
-        &mut tx,
-        store::NewUser {
-            email: &email,
-            name: &name,
-            role,
-            password_hash: &hash,
-            branches,
-            lang: None,
-        },
-    )
-    .await
-    .map_err(|e| {
-        if e.is_unique_violation() {
-            format!("there is already an account for {email}")
-        } else {
-            chain(&e)
+        crate::web::AppError::Duplicate { field, key } => {
+            lines.extend(problem(field, key));
         }
-    })?;
-    tx.commit().await.map_err(|e| chain(&e))?;
-    Ok(id)
+        other => lines.push(chain(other)),
+    }
+    lines.join("\n")
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode, String> {

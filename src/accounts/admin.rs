@@ -8,13 +8,14 @@ use axum::http::{header, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::actions::{self, NewAccount};
 use crate::auth::password::{self, Verified};
 use crate::auth::{store, Action, Role, UserId};
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
 use crate::directory::model::Branch;
 use crate::directory::store as directory;
-use crate::web::error::AppError;
+use crate::web::error::{form_errors, AppError};
 use crate::web::extract::{Form, Id};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx, Route};
 
@@ -99,12 +100,6 @@ pub struct PasswordForm {
     password_confirm: String,
 }
 
-async fn hash_off_thread(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(Box::new(e)))
-}
-
 /// A new password ends every session of the account, this one included, and
 /// starts a fresh one here.
 async fn change_password(
@@ -140,7 +135,7 @@ async fn change_password(
             },
         );
     }
-    let hash = hash_off_thread(form.password).await?;
+    let hash = actions::hash_password(form.password).await?;
     store::set_password_hash(&app.db, account.id, &hash).await?;
     store::delete_sessions_of(&app.db, account.id).await?;
     store::audit(&app.db, Some(account.id), "password_changed", "").await?;
@@ -291,72 +286,27 @@ async fn create_account(
             .join(","),
         password: field("password"),
     };
-    let email = crate::common::input::normalise_email(&form.email);
-    let mut errors = FieldErrors::new();
-    if !crate::common::input::is_plausible_email(&email) {
-        errors.add("email", "err-email");
-    }
-    let name = form.name.trim().to_owned();
-    if name.is_empty() {
-        errors.add("name", "err-required");
-    } else if name.chars().count() > 200 {
-        errors.add_with("name", "err-too-long", 200);
-    }
-    let role = Role::parse(&form.role);
     let branches = form.branch_ids();
-    match role {
-        None => errors.add("role", "err-choice"),
-        Some(Role::BranchOfficer) if branches.is_empty() => {
-            errors.add("branches", "err-officer-needs-branch")
-        }
-        Some(Role::BranchOfficer) => {}
-        Some(_) if !branches.is_empty() => errors.add("branches", "err-only-officers-branches"),
-        Some(_) => {}
-    }
-    for b in &branches {
-        if directory::get_branch(&app.db, *b).await?.is_none() {
-            errors.add("branches", "err-unknown-branch");
-        }
-    }
-    password::check_policy(&form.password, &email, "password", &mut errors);
-    let (Some(role), true) = (role, errors.is_empty()) else {
-        form.password.clear();
-        return accounts_page(&app, ctx, form, errors).await;
-    };
-    let hash = hash_off_thread(form.password.clone()).await?;
-    let mut tx = app.db.write().await?;
-    let created = store::create_user(
-        &mut tx,
-        store::NewUser {
-            email: &email,
-            name: &name,
-            role,
-            password_hash: &hash,
+    let created = actions::create_account(
+        &app.db,
+        ctx.account().map(|a| a.id),
+        NewAccount {
+            email: &form.email,
+            name: Some(&form.name),
+            role: &form.role,
             branches: &branches,
+            password: &form.password,
             lang: None,
         },
     )
     .await;
     match created {
-        Ok(id) => {
-            tx.commit().await?;
-            let actor = ctx.account().map(|a| a.id);
-            store::audit(
-                &app.db,
-                actor,
-                "account_created",
-                &format!("account={id} role={}", role.as_str()),
-            )
-            .await?;
-            Ok(see_other("/admin/accounts"))
-        }
-        Err(e) if e.is_unique_violation() => {
-            drop(tx);
-            errors.add("email", "err-account-exists");
+        Ok(_) => Ok(see_other("/admin/accounts")),
+        Err(e) => {
+            let errors = form_errors(e)?;
             form.password.clear();
             accounts_page(&app, ctx, form, errors).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -3,6 +3,7 @@
 //! account page, and the administrators' list of accounts. The permission
 //! model and the sessions these pages create live below, in `auth`.
 
+pub mod actions;
 pub mod admin;
 pub mod pages;
 

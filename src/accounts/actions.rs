@@ -1,0 +1,105 @@
+//! What the administrators' page, `solidarnist user add` and the demo data
+//! set all do to make an account: check everything a person could get
+//! wrong, each problem named on its field, hash the password off the async
+//! runtime, and record who made the account in the audit log.
+
+use crate::auth::{password, store, Role, UserId};
+use crate::common::ids::BranchId;
+use crate::common::input::{is_plausible_email, normalise_email, FieldErrors};
+use crate::db::Db;
+use crate::directory::store as directory;
+use crate::i18n::Lang;
+use crate::web::error::AppError;
+
+/// A new account as a person asks for it.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    /// Shown to others; the part of the address before `@` when left out.
+    pub name: Option<&'a str>,
+    /// `admin`, `coordinator`, `branch_officer` or `speaker`.
+    pub role: &'a str,
+    /// The branches a branch officer acts for (and only they have some).
+    pub branches: &'a [BranchId],
+    pub password: &'a str,
+    /// The account's language, or `None` to follow the browser.
+    pub lang: Option<Lang>,
+}
+
+/// Hashing is slow on purpose; it runs beside the async runtime.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| AppError::Internal(Box::new(e)))
+}
+
+/// Creates an account. `by` is the administrator who made it (none for the
+/// command line and the demo), for the audit log.
+pub async fn create_account(
+    db: &Db,
+    by: Option<UserId>,
+    new: NewAccount<'_>,
+) -> Result<UserId, AppError> {
+    let mut errors = FieldErrors::new();
+    let email = normalise_email(new.email);
+    if !is_plausible_email(&email) {
+        errors.add("email", "err-email");
+    }
+    let name = new
+        .name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or(""))
+        .to_owned();
+    if name.is_empty() {
+        errors.add("name", "err-required");
+    } else if name.chars().count() > 200 {
+        errors.add_with("name", "err-too-long", 200);
+    } else if name.chars().any(char::is_control) {
+        errors.add("name", "err-control-chars");
+    }
+    let role = Role::parse(new.role);
+    match role {
+        None => errors.add("role", "err-choice"),
+        Some(Role::BranchOfficer) if new.branches.is_empty() => {
+            errors.add("branches", "err-officer-needs-branch")
+        }
+        Some(Role::BranchOfficer) => {}
+        Some(_) if !new.branches.is_empty() => {
+            errors.add("branches", "err-only-officers-branches")
+        }
+        Some(_) => {}
+    }
+    for b in new.branches {
+        if directory::get_branch(db, *b).await?.is_none() {
+            errors.add("branches", "err-unknown-branch");
+        }
+    }
+    password::check_policy(new.password, &email, "password", &mut errors);
+    let (Some(role), true) = (role, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let hash = hash_password(new.password.to_owned()).await?;
+    let mut tx = db.write().await?;
+    let id = store::create_user(
+        &mut tx,
+        store::NewUser {
+            email: &email,
+            name: &name,
+            role,
+            password_hash: &hash,
+            branches: new.branches,
+            lang: new.lang,
+        },
+    )
+    .await
+    .map_err(AppError::duplicate_of("email", "err-account-exists"))?;
+    tx.commit().await?;
+    store::audit(
+        db,
+        by,
+        "account_created",
+        &format!("account={id} role={}", role.as_str()),
+    )
+    .await?;
+    Ok(id)
+}
