@@ -496,9 +496,9 @@ fn terminal_words(e: &crate::web::AppError, email: &str, role: &str) -> String {
         Some(match (field, key) {
             ("email", "err-account-exists") => format!("there is already an account for {email}"),
             ("email", _) => format!("{email:?} is not an e-mail address"),
-            ("role", _) => format!(
-                "unknown role {role:?}: use admin, coordinator, branch_officer or speaker"
-            ),
+            ("role", _) => {
+                format!("unknown role {role:?}: use admin, coordinator, branch_officer or speaker")
+            }
             ("branches", "err-officer-needs-branch") => {
                 "a branch officer needs at least one --branch".to_owned()
             }
@@ -552,7 +552,11 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
     let addr = app.local_addr();
     let db = app.state().db.clone();
     if args.demo {
-        match crate::demo::load(&db).await.map_err(|e| chain(&e))? {
+        let base_url = app.state().base_url.to_string();
+        match crate::demo::load(&db, &base_url)
+            .await
+            .map_err(|e| chain(&e))?
+        {
             Some(logins) => {
                 println!("Loaded the demo data set. Everything in it is fictional.");
                 println!("Demo logins (shown once):");

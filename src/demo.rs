@@ -1,12 +1,22 @@
 //! The demo data set: fictional branches and people in real unions, so that
 //! a new instance can be tried out. Every branch, person and account in it
 //! is invented; e-mail addresses use the reserved `.example` domain.
+//!
+//! It is loaded through the areas' own actions, as a coordinator would
+//! enter it, so the demo obeys every rule it shows: each field is checked,
+//! each booking is offered only to a free speaker, each donation moves the
+//! totals, and the e-mails those steps send are queued (to the fictional
+//! addresses). The one thing an action cannot do is let time pass, so one
+//! confirmed meeting is moved into the past before it is marked held.
 
-use crate::auth::{self, password, store as accounts, Role};
-use crate::db::{Db, DbError};
+use crate::accounts::actions::{create_account, NewAccount};
+use crate::auth::{self, Account, Principal, Role};
+use crate::common::ids::{BranchId, UserId};
+use crate::common::input::{Loose, TextList};
+use crate::db::Db;
 use crate::directory::model::*;
-use crate::directory::store;
 use crate::i18n::Lang;
+use crate::web::error::AppError;
 
 /// A login printed by `serve --demo`.
 pub struct DemoLogin {
@@ -481,93 +491,156 @@ const ROLES: &[BranchRole] = &[
 ];
 
 /// Loads the demo data into an empty database and returns one login per role;
-/// `None` when the database already holds unions or accounts.
-pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
-    if !store::all_unions(db).await?.is_empty() || accounts::admin_exists(db).await? {
+/// `None` when the database already holds unions or accounts. `base_url` is
+/// where the links in the e-mails it queues point.
+pub async fn load(db: &Db, base_url: &str) -> Result<Option<Vec<DemoLogin>>, AppError> {
+    if !crate::directory::store::all_unions(db).await?.is_empty()
+        || auth::store::admin_exists(db).await?
+    {
         return Ok(None);
     }
-    let mut tx = db.write().await?;
-    let mut union_ids = Vec::new();
-    for u in UNIONS {
-        let fields = UnionFields {
-            name: u.name.to_owned(),
-            name_uk: Some(u.name_uk.to_owned()),
-            country: u.country,
-            kind: u.kind,
-        };
-        union_ids.push(store::insert_union(&mut tx, &fields).await?);
-    }
-    let mut branch_ids = Vec::new();
-    for (i, &(union, name, name_uk, region, sector, size_band)) in BRANCHES.iter().enumerate() {
-        let fields = BranchFields {
-            union_id: union_ids[union],
-            name: name.to_owned(),
-            name_uk: name_uk.map(str::to_owned),
-            region: region.to_owned(),
-            sector,
-            size_band,
-            // Ukrainian officers work in Ukrainian, some in English too;
-            // branches in Donetsk oblast are near the front line.
-            languages: match UNIONS[union].country {
-                Country::Gb => vec!["en".to_owned()],
-                Country::Ua if i % 2 == 0 => vec!["uk".to_owned(), "en".to_owned()],
-                Country::Ua => vec!["uk".to_owned()],
-            },
-            wished_region: if UNIONS[union].country == Country::Gb
-                && sector == Sector::EmergencyServices
-            {
-                "Donetsk oblast".to_owned()
-            } else {
-                String::new()
-            },
-            at_risk: UNIONS[union].country == Country::Ua && region == "Donetsk oblast",
-        };
-        let id = store::insert_branch(&mut tx, &fields).await?;
-        branch_ids.push((id, UNIONS[union].country));
-        // Two people at each branch, with fictional names and addresses.
-        for k in 0..2 {
-            let role = ROLES[(i + k) % ROLES.len()];
-            let (name, email) = match UNIONS[union].country {
-                Country::Gb => {
-                    let name = GB_NAMES[(i * 2 + k) % GB_NAMES.len()];
-                    let handle = name.to_lowercase().replace([' ', '-'], ".");
-                    (
-                        name.to_owned(),
-                        format!("{handle}.{}@branch{}.demo.example", k + 1, i + 1),
-                    )
-                }
-                Country::Ua => {
-                    let (name, handle) = UA_NAMES[(i * 2 + k) % UA_NAMES.len()];
-                    (
-                        name.to_owned(),
-                        format!("{handle}.{}@branch{}.demo.example", k + 1, i + 1),
-                    )
-                }
-            };
-            // A few Ukrainian contacts near the front line are marked at risk.
-            let at_risk = UNIONS[union].country == Country::Ua && region == "Donetsk oblast";
-            let person = PersonFields {
-                branch_id: Some(id),
-                name,
-                email: Some(email),
-                phone: None,
-                role,
-                at_risk,
-            };
-            store::insert_person(&mut tx, &person).await?;
-        }
-    }
-    let gb: Vec<_> = branch_ids
+    let branches = directory(db).await?;
+    let gb: Vec<BranchId> = branches
         .iter()
         .filter(|b| b.1 == Country::Gb)
         .map(|b| b.0)
         .collect();
-    let ua: Vec<_> = branch_ids
+    let ua: Vec<BranchId> = branches
         .iter()
         .filter(|b| b.1 == Country::Ua)
         .map(|b| b.0)
         .collect();
-    let plan: [(Role, &str, &str, Vec<_>, Option<Lang>); 5] = [
+    let by_index: Vec<BranchId> = branches.iter().map(|b| b.0).collect();
+    let (logins, coordinator) = accounts(db, &gb, &ua).await?;
+    let campaign = Demo {
+        db,
+        who: coordinator,
+        base_url,
+    };
+    campaign.speakers_and_requests(&gb).await?;
+    campaign.twinnings_and_needs(&by_index).await?;
+    let appeal = campaign.appeal(&by_index).await?;
+    campaign.links_and_statements(appeal, by_index[0]).await?;
+    campaign.affiliates().await?;
+    let mut tx = db.write().await?;
+    auth::store::put_setting(&mut tx, "demo_data", "fictional").await?;
+    tx.commit().await?;
+    Ok(Some(logins))
+}
+
+fn text(value: impl Into<String>) -> Option<String> {
+    Some(value.into())
+}
+
+/// The unions, their branches and two people at each; the branches with the
+/// country of their union, in the order of `BRANCHES`.
+async fn directory(db: &Db) -> Result<Vec<(BranchId, Country)>, AppError> {
+    let mut union_ids = Vec::new();
+    for u in UNIONS {
+        let input = UnionInput {
+            name: text(u.name),
+            name_uk: text(u.name_uk),
+            country: text(u.country.code()),
+            kind: text(u.kind.code()),
+            version: None,
+        };
+        union_ids.push(
+            crate::directory::actions::create_union(db, &input)
+                .await?
+                .id,
+        );
+    }
+    let staff = Principal::Account(demo_account(UserId(0), Role::Coordinator));
+    let mut branch_ids = Vec::new();
+    for (i, &(union, name, name_uk, region, sector, size_band)) in BRANCHES.iter().enumerate() {
+        let country = UNIONS[union].country;
+        // Ukrainian officers work in Ukrainian, some in English too;
+        // branches in Donetsk oblast are near the front line.
+        let languages = match country {
+            Country::Gb => "en",
+            Country::Ua if i % 2 == 0 => "uk, en",
+            Country::Ua => "uk",
+        };
+        let wished_region = if country == Country::Gb && sector == Sector::EmergencyServices {
+            "Donetsk oblast"
+        } else {
+            ""
+        };
+        let at_risk = country == Country::Ua && region == "Donetsk oblast";
+        let input = BranchInput {
+            union_id: Some(Loose::Int(union_ids[union].0)),
+            name: text(name),
+            name_uk: name_uk.map(str::to_owned),
+            region: text(region),
+            sector: text(sector.code()),
+            size_band: text(size_band.code()),
+            languages: Some(TextList::Text(languages.to_owned())),
+            wished_region: text(wished_region),
+            at_risk: Some(Loose::Bool(at_risk)),
+            version: None,
+        };
+        let id = crate::directory::actions::create_branch(db, &input)
+            .await?
+            .id;
+        branch_ids.push((id, country));
+        // Two people at each branch, with fictional names and addresses; a
+        // few Ukrainian contacts near the front line are marked at risk.
+        for k in 0..2 {
+            let (name, handle) = match country {
+                Country::Gb => {
+                    let name = GB_NAMES[(i * 2 + k) % GB_NAMES.len()];
+                    (name, name.to_lowercase().replace([' ', '-'], "."))
+                }
+                Country::Ua => {
+                    let (name, handle) = UA_NAMES[(i * 2 + k) % UA_NAMES.len()];
+                    (name, handle.to_owned())
+                }
+            };
+            let person = PersonInput {
+                branch_id: Some(Loose::Int(id.0)),
+                name: text(name),
+                email: Some(format!("{handle}.{}@branch{}.demo.example", k + 1, i + 1)),
+                phone: None,
+                role: text(ROLES[(i + k) % ROLES.len()].code()),
+                at_risk: Some(Loose::Bool(at_risk)),
+                version: None,
+            };
+            crate::directory::actions::create_person(db, &staff, &person).await?;
+        }
+    }
+    Ok(branch_ids)
+}
+
+/// An account as the permission model sees it, for acting as it.
+fn demo_account(id: UserId, role: Role) -> Account {
+    Account {
+        id,
+        email: String::new(),
+        name: "Demo Coordinator".to_owned(),
+        role,
+        branches: Vec::new(),
+        time_zone: None,
+        twins: Vec::new(),
+    }
+}
+
+/// (role, e-mail, name, branches, language)
+type DemoAccount = (
+    Role,
+    &'static str,
+    &'static str,
+    Vec<BranchId>,
+    Option<Lang>,
+);
+
+/// One account of each role (two branch officers: a British and a
+/// Ukrainian one), with a fresh password each; and the coordinator, to act as.
+async fn accounts(
+    db: &Db,
+    gb: &[BranchId],
+    ua: &[BranchId],
+) -> Result<(Vec<DemoLogin>, Principal), AppError> {
+    let plan: [DemoAccount; 5] = [
         (
             Role::Admin,
             "admin@demo.example",
@@ -605,24 +678,24 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
         ),
     ];
     let mut logins = Vec::new();
-    let mut speaker_account = None;
+    let mut coordinator = None;
     for (role, email, name, branches, lang) in plan {
         let password = format!("demo-{}", auth::random_hex(6));
-        let hash = password::hash(&password);
-        let id = accounts::create_user(
-            &mut tx,
-            accounts::NewUser {
+        let id = create_account(
+            db,
+            None,
+            NewAccount {
                 email,
-                name,
-                role,
-                password_hash: &hash,
+                name: Some(name),
+                role: role.as_str(),
                 branches: &branches,
+                password: &password,
                 lang,
             },
         )
         .await?;
-        if role == Role::Speaker {
-            speaker_account = Some(id);
+        if role == Role::Coordinator {
+            coordinator = Some(Principal::Account(demo_account(id, role)));
         }
         logins.push(DemoLogin {
             role,
@@ -630,14 +703,9 @@ pub async fn load(db: &Db) -> Result<Option<Vec<DemoLogin>>, DbError> {
             password,
         });
     }
-    speakers_and_requests(&mut tx, speaker_account, &gb).await?;
-    let by_index: Vec<crate::directory::BranchId> = branch_ids.iter().map(|b| b.0).collect();
-    twinnings_and_needs(&mut tx, &by_index).await?;
-    appeal(&mut tx, &by_index).await?;
-    affiliates(&mut tx).await?;
-    accounts::put_setting(&mut tx, "demo_data", "fictional").await?;
-    tx.commit().await?;
-    Ok(Some(logins))
+    let coordinator =
+        coordinator.ok_or_else(|| AppError::Internal("the demo has no coordinator".into()))?;
+    Ok((logins, coordinator))
 }
 
 /// (name, languages, zone, topics, online, in person, regions, hours)
@@ -696,230 +764,219 @@ const SPEAKERS: &[DemoSpeaker] = &[
 ];
 
 /// A demo request: its branch, days from now, hour in London, format, the
-/// speaker's index in SPEAKERS, and the states it went through.
+/// speaker's index in SPEAKERS, and the verbs that moved it on.
 type DemoRequest = (
-    crate::directory::BranchId,
+    BranchId,
     i64,
     i8,
     crate::speakers::model::Format,
     Option<usize>,
-    &'static [crate::speakers::model::Status],
+    &'static [crate::speakers::model::Verb],
 );
 
-/// A wall-clock time `days` from today in London.
-fn london(days: i64, hour: i8) -> jiff::Timestamp {
-    let tz = jiff::tz::TimeZone::get("Europe/London").expect("the bundled database has London");
-    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+/// A wall-clock date and time `days` from today in London, as a form sends them.
+fn london(days: i64, hour: i8) -> (String, String) {
+    let today = crate::common::clock::today();
     let day = today
         .checked_add(jiff::Span::new().days(days))
         .unwrap_or(today);
-    tz.to_ambiguous_timestamp(day.at(hour, 0, 0, 0))
-        .compatible()
-        .unwrap_or_else(|_| jiff::Timestamp::now())
+    (day.to_string(), format!("{hour:02}:00"))
 }
 
-/// Speakers (one of them the demo speaker's own profile) and requests in
-/// every state, from last month to next.
-async fn speakers_and_requests(
-    tx: &mut crate::db::Conn,
-    speaker_account: Option<crate::auth::UserId>,
-    gb: &[crate::directory::BranchId],
-) -> Result<(), DbError> {
-    use crate::speakers::model::*;
-    use crate::speakers::store as speakers;
-    let mut ids = Vec::new();
-    for (i, &(name, languages, zone_name, topics, online, in_person, regions, hours)) in
-        SPEAKERS.iter().enumerate()
-    {
-        let fields = SpeakerFields {
-            name: name.to_owned(),
-            email: Some(format!("speaker{}@speakers.demo.example", i + 1)),
-            bio: String::new(),
-            languages: languages.iter().map(|l| l.to_string()).collect(),
-            topics: topics.iter().map(|t| t.to_string()).collect(),
-            time_zone: zone_name.to_owned(),
-            online,
-            in_person,
-            regions: regions.iter().map(|r| r.to_string()).collect(),
-            lang: if languages.contains(&"en") {
-                Lang::En
-            } else {
-                Lang::Uk
-            },
-        };
-        let user = if i == 0 { speaker_account } else { None };
-        let id = speakers::insert_speaker(tx, &fields, user, &auth::random_hex(16)).await?;
-        let windows: Vec<Window> = hours
-            .iter()
-            .map(|&(weekday, start_minute, end_minute)| Window {
-                weekday,
-                start_minute,
-                end_minute,
-            })
-            .collect();
-        speakers::replace_windows(tx, id, &windows).await?;
-        ids.push(id);
-    }
-    // (branch, days from now, hour in London, format, speaker, the states it went through)
-    let plan: [DemoRequest; 6] = [
-        (gb[0], 21, 19, Format::Online, None, &[]),
-        (gb[1], 28, 18, Format::Online, Some(0), &[Status::Offered]),
-        (
-            gb[2],
-            10,
-            19,
-            Format::InPerson,
-            Some(2),
-            &[Status::Offered, Status::Confirmed],
-        ),
-        (
-            gb[19],
-            35,
-            18,
-            Format::Hybrid,
-            Some(1),
-            &[Status::Offered, Status::Confirmed],
-        ),
-        (
-            gb[3],
-            -20,
-            19,
-            Format::Online,
-            Some(3),
-            &[
-                Status::Offered,
-                Status::Confirmed,
-                Status::Held,
-                Status::Reported,
-            ],
-        ),
-        (
-            gb[5],
-            14,
-            12,
-            Format::Online,
-            Some(0),
-            &[Status::Offered, Status::Cancelled],
-        ),
-    ];
-    for (branch, days, hour, format, speaker, states) in plan {
-        let fields = RequestFields {
-            branch_id: Some(branch),
-            contact_name: String::new(),
-            contact_email: None,
-            branch_text: String::new(),
-            planned: PlannedTime {
-                starts_at: london(days, hour),
-                zone: jiff::tz::TimeZone::get("Europe/London").expect("bundled"),
-                zone_name: "Europe/London".to_owned(),
-                duration_minutes: 90,
-            },
-            format,
-            place: if format.needs_travel() {
-                "Branch office, 1 Example Street (demo)".to_owned()
-            } else {
-                String::new()
-            },
-            meeting_link: if format == Format::InPerson {
-                String::new()
-            } else {
-                "https://meet.example/demo".to_owned()
-            },
-            audience: Some(30),
-            interpretation: speaker.is_some_and(|s| !SPEAKERS[s].1.contains(&"en")),
-            topics: vec!["aid appeals".to_owned()],
-            notes: "Fictional demo request.".to_owned(),
-        };
-        let id = speakers::insert_request(tx, &fields, None).await?;
-        let mut from = Status::Requested;
-        for &to in states {
-            let speaker_id = if to == Status::Offered {
-                speaker.map(|s| ids[s])
-            } else {
-                None
-            };
-            let report = (to == Status::Reported).then_some((
-                42,
-                "A full room; the branch voted to twin with a Ukrainian branch.",
-            ));
-            speakers::move_request(tx, id, from, to, speaker_id, report).await?;
-            from = to;
-        }
-    }
-    // A visitor's request from the website, not yet linked to a branch.
-    let visitor = RequestFields {
-        branch_id: None,
-        contact_name: "Sam Visitor (demo)".to_owned(),
-        contact_email: Some("sam@visitor.demo.example".to_owned()),
-        branch_text: "UNITE Westmoor Bus Drivers (demo)".to_owned(),
-        planned: PlannedTime {
-            starts_at: london(40, 19),
-            zone: jiff::tz::TimeZone::get("Europe/London").expect("bundled"),
-            zone_name: "Europe/London".to_owned(),
-            duration_minutes: 60,
-        },
-        format: Format::Online,
-        place: String::new(),
-        meeting_link: String::new(),
-        audience: None,
-        interpretation: true,
-        topics: vec!["transport".to_owned()],
-        notes: String::new(),
-    };
-    speakers::insert_request(tx, &visitor, None).await?;
-    Ok(())
-}
-
-/// A demo need: the Ukrainian branch's index in BRANCHES, title, quantity,
-/// cost in kopiyky, urgency, the adopting branch's index, delivered or not.
+/// A need: the Ukrainian branch's index in BRANCHES, title, quantity, cost
+/// as typed, urgency, the adopting branch's index, delivered or not.
 type DemoNeed = (
     usize,
     &'static str,
     i64,
-    i64,
+    &'static str,
     crate::twinning::model::Urgency,
     Option<usize>,
     bool,
 );
 
-/// (index in BRANCHES of the British branch, of the Ukrainian one, the
-/// states the link went through)
-type DemoLink = (usize, usize, &'static [crate::twinning::model::LinkStatus]);
+/// The coordinator acting for the whole demo, with the links its e-mails use.
+struct Demo<'a> {
+    db: &'a Db,
+    who: Principal,
+    base_url: &'a str,
+}
 
-/// Links in every state, with some activity, and needs: open, adopted and
-/// delivered.
-async fn twinnings_and_needs(
-    tx: &mut crate::db::Conn,
-    branches: &[crate::directory::BranchId],
-) -> Result<(), DbError> {
-    use crate::money::{Currency, Money};
-    use crate::twinning::model::*;
-    use crate::twinning::store as twinning;
-    use LinkStatus::*;
-    let links: [DemoLink; 6] = [
-        (2, 26, &[Introduced, Agreed, Active]),
-        (0, 30, &[Introduced]),
-        (4, 28, &[]),
-        (19, 34, &[Introduced, Agreed]),
-        (21, 35, &[Introduced, Agreed, Active, Dormant]),
-        (8, 27, &[Introduced, Ended]),
-    ];
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    let days_ago = |n: i64| {
-        today
-            .checked_sub(jiff::Span::new().days(n))
-            .unwrap_or(today)
-    };
-    for (gb, ua, states) in links {
-        let id = twinning::insert_link(tx, branches[gb], branches[ua], None).await?;
-        let mut from = Proposed;
-        for &to in states {
-            twinning::move_link(tx, id, from, to).await?;
-            from = to;
+impl Demo<'_> {
+    /// Speakers (one of them the demo speaker's own profile) and requests
+    /// in every state, from last month to next.
+    async fn speakers_and_requests(&self, gb: &[BranchId]) -> Result<(), AppError> {
+        use crate::speakers::actions::{self as speakers, VerbInput};
+        use crate::speakers::model::*;
+        let mut ids: Vec<SpeakerId> = Vec::new();
+        for (i, &(name, languages, zone_name, topics, online, in_person, regions, hours)) in
+            SPEAKERS.iter().enumerate()
+        {
+            let input = SpeakerInput {
+                name: text(name),
+                email: Some(format!("speaker{}@speakers.demo.example", i + 1)),
+                bio: None,
+                languages: Some(TextList::Text(languages.join(", "))),
+                topics: Some(TextList::Text(topics.join(", "))),
+                time_zone: text(zone_name),
+                online: Some(Loose::Bool(online)),
+                in_person: Some(Loose::Bool(in_person)),
+                regions: Some(TextList::Text(regions.join(", "))),
+                lang: None,
+                version: None,
+            };
+            let account = (i == 0).then_some("speaker@demo.example");
+            let speaker = speakers::create_speaker(self.db, &input, account).await?;
+            let windows: Vec<Window> = hours
+                .iter()
+                .map(|&(weekday, start_minute, end_minute)| Window {
+                    weekday,
+                    start_minute,
+                    end_minute,
+                })
+                .collect();
+            speakers::set_schedule(self.db, speaker.id, &windows, &[]).await?;
+            ids.push(speaker.id);
         }
-        if from == Active {
+        let held_days_ago = 20;
+        let plan: [DemoRequest; 6] = [
+            (gb[0], 21, 19, Format::Online, None, &[]),
+            (gb[1], 28, 18, Format::Online, Some(0), &[Verb::Offer]),
+            (
+                gb[2],
+                10,
+                19,
+                Format::InPerson,
+                Some(2),
+                &[Verb::Offer, Verb::Confirm],
+            ),
+            (
+                gb[19],
+                35,
+                18,
+                Format::Hybrid,
+                Some(1),
+                &[Verb::Offer, Verb::Confirm],
+            ),
+            // Booked for next week; time passes, and it is held and reported.
+            (
+                gb[3],
+                7,
+                19,
+                Format::Online,
+                Some(3),
+                &[Verb::Offer, Verb::Confirm, Verb::Hold, Verb::Report],
+            ),
+            (
+                gb[5],
+                14,
+                12,
+                Format::Online,
+                Some(0),
+                &[Verb::Offer, Verb::Cancel],
+            ),
+        ];
+        for (branch, days, hour, format, speaker, verbs) in plan {
+            let (date, time) = london(days, hour);
+            let input = RequestInput {
+                branch_id: Some(Loose::Int(branch.0)),
+                date: Some(date),
+                time: Some(time),
+                time_zone: text("Europe/London"),
+                duration_minutes: Some(Loose::Int(90)),
+                format: text(format.code()),
+                place: format
+                    .needs_travel()
+                    .then(|| "Branch office, 1 Example Street (demo)".to_owned()),
+                meeting_link: (format != Format::InPerson)
+                    .then(|| "https://meet.example/demo".to_owned()),
+                audience: Some(Loose::Int(30)),
+                interpretation: Some(Loose::Bool(
+                    speaker.is_some_and(|s| !SPEAKERS[s].1.contains(&"en")),
+                )),
+                topics: Some(TextList::Text("aid appeals".to_owned())),
+                notes: text("Fictional demo request."),
+                ..Default::default()
+            };
+            let request = speakers::create_request(self.db, &self.who, &input).await?;
+            for &verb in verbs {
+                if verb == Verb::Hold {
+                    self.time_passes(request.id, held_days_ago).await?;
+                }
+                let body = VerbInput {
+                    speaker_id: speaker
+                        .filter(|_| verb == Verb::Offer)
+                        .map(|s| Loose::Int(ids[s].0)),
+                    attendance: Some(Loose::Int(42)),
+                    report: text("A full room; the branch voted to twin with a Ukrainian branch."),
+                    branch_id: None,
+                };
+                speakers::act(self.db, &self.who, request.id, verb, &body, self.base_url).await?;
+            }
+        }
+        // A visitor's request from the website, not yet linked to a branch.
+        let (date, time) = london(40, 19);
+        let visitor = RequestInput {
+            date: Some(date),
+            time: Some(time),
+            time_zone: text("Europe/London"),
+            duration_minutes: Some(Loose::Int(60)),
+            format: text("online"),
+            interpretation: Some(Loose::Bool(true)),
+            topics: Some(TextList::Text("transport".to_owned())),
+            contact_name: text("Sam Visitor (demo)"),
+            contact_email: text("sam@visitor.demo.example"),
+            branch_text: text("UNITE Westmoor Bus Drivers (demo)"),
+            ..Default::default()
+        };
+        speakers::public_request(self.db, &visitor, self.base_url).await?;
+        Ok(())
+    }
+
+    /// Moves a booking's meeting `days_ago` into the past, keeping its
+    /// wall-clock time: the one step no action takes, since only the
+    /// calendar can make a meeting happen.
+    async fn time_passes(
+        &self,
+        request: crate::common::ids::RequestId,
+        days_ago: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.write().await?;
+        sqlx::query("UPDATE speaker_requests SET starts_at = starts_at - $1 - $2 WHERE id = $3")
+            .bind(days_ago * 24 * 60 * 60)
+            .bind(7 * 24 * 60 * 60)
+            .bind(request)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Links in every state, with some activity, and needs: open, adopted
+    /// and delivered.
+    async fn twinnings_and_needs(&self, branches: &[BranchId]) -> Result<(), AppError> {
+        use crate::twinning::actions as twinning;
+        use crate::twinning::model::*;
+        use LinkVerb::*;
+        let links: [(usize, usize, &[LinkVerb]); 6] = [
+            (2, 26, &[Introduce, Agree, Activate]),
+            (0, 30, &[Introduce]),
+            (4, 28, &[]),
+            (19, 34, &[Introduce, Agree]),
+            (21, 35, &[Introduce, Agree, Activate, Pause]),
+            (8, 27, &[Introduce, End]),
+        ];
+        let today = crate::common::clock::today();
+        for (gb, ua, verbs) in links {
+            let link =
+                twinning::propose(self.db, &self.who, Some(branches[gb]), Some(branches[ua]))
+                    .await?;
+            for &verb in verbs {
+                twinning::act(self.db, &self.who, link.id, verb).await?;
+            }
+            if verbs.last() != Some(&Activate) {
+                continue;
+            }
             let log = [
                 (
                     ActivityKind::Meeting,
@@ -931,10 +988,7 @@ async fn twinnings_and_needs(
                     ActivityKind::AidSent,
                     21,
                     "Collection at the branch meeting for a generator (demo).",
-                    Some(Money {
-                        amount_minor: 125_000,
-                        currency: Currency::GBP,
-                    }),
+                    Some("£1,250"),
                 ),
                 (
                     ActivityKind::Message,
@@ -943,266 +997,241 @@ async fn twinnings_and_needs(
                     None,
                 ),
             ];
-            for (kind, ago, note, amount) in log {
-                let fields = ActivityFields {
-                    kind,
-                    happened_on: days_ago(ago),
-                    note: note.to_owned(),
-                    amount,
+            for (kind, days_ago, note, amount) in log {
+                let day = today
+                    .checked_sub(jiff::Span::new().days(days_ago))
+                    .unwrap_or(today);
+                let input = ActivityInput {
+                    kind: text(kind.code()),
+                    happened_on: Some(day.to_string()),
+                    note: text(note),
+                    amount: None,
+                    amount_text: amount.map(str::to_owned),
+                    currency: None,
                 };
-                twinning::insert_activity(tx, id, &fields, None, "Demo Branch Officer").await?;
+                twinning::log_activity(self.db, &self.who, link.id, &input).await?;
             }
         }
-    }
-    let needs: [DemoNeed; 3] = [
-        (
-            26,
-            "Two thermal imagers for the rescue team (demo)",
-            2,
-            9_000_000,
-            Urgency::Urgent,
-            None,
-            false,
-        ),
-        (
-            30,
-            "A generator for the union office (demo)",
-            1,
-            4_500_000,
-            Urgency::Soon,
-            Some(0),
-            false,
-        ),
-        (
-            35,
-            "First-aid kits for mine rescuers (demo)",
-            40,
-            1_600_000,
-            Urgency::Urgent,
-            Some(21),
-            true,
-        ),
-    ];
-    for (ua, title, quantity, cost, urgency, adopter, delivered) in needs {
-        let fields = NeedFields {
-            branch_id: branches[ua],
-            title: title.to_owned(),
-            description: String::new(),
-            quantity,
-            cost: Some(Money {
-                amount_minor: cost,
-                currency: Currency::UAH,
-            }),
-            urgency,
-        };
-        let id = twinning::insert_need(tx, &fields).await?;
-        if let Some(by) = adopter {
-            twinning::adopt_need(tx, id, branches[by]).await?;
-            if delivered {
-                twinning::deliver_need(tx, id).await?;
+        let needs: [DemoNeed; 3] = [
+            (
+                26,
+                "Two thermal imagers for the rescue team (demo)",
+                2,
+                "90,000 грн",
+                Urgency::Urgent,
+                None,
+                false,
+            ),
+            (
+                30,
+                "A generator for the union office (demo)",
+                1,
+                "45,000 грн",
+                Urgency::Soon,
+                Some(0),
+                false,
+            ),
+            (
+                35,
+                "First-aid kits for mine rescuers (demo)",
+                40,
+                "16,000 грн",
+                Urgency::Urgent,
+                Some(21),
+                true,
+            ),
+        ];
+        for (ua, title, quantity, cost, urgency, adopter, delivered) in needs {
+            let input = NeedInput {
+                branch_id: Some(Loose::Int(branches[ua].0)),
+                title: text(title),
+                description: None,
+                quantity: Some(Loose::Int(quantity)),
+                cost: None,
+                cost_text: text(cost),
+                currency: None,
+                urgency: text(urgency.code()),
+            };
+            let need = twinning::post_need(self.db, &self.who, &input).await?;
+            if let Some(by) = adopter {
+                twinning::adopt_need(self.db, &self.who, need.id, Some(branches[by])).await?;
+                if delivered {
+                    twinning::deliver_need(self.db, &self.who, need.id).await?;
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
-}
 
-/// The appeal for rescue workers and firefighters in Donetsk region, with
-/// branch pledges and gifts in pounds and hryvnias, some already received.
-async fn appeal(
-    tx: &mut crate::db::Conn,
-    branches: &[crate::directory::BranchId],
-) -> Result<(), DbError> {
-    use crate::appeals::model::*;
-    use crate::appeals::store as appeals;
-    use crate::money::{Currency, Money};
-    let fields = AppealFields {
-        slug: "donetsk-rescue-workers".to_owned(),
-        title: "Rescue workers and firefighters in Donetsk region (demo)".to_owned(),
-        title_uk: Some("Рятувальники й пожежники Донеччини (демо)".to_owned()),
-        description: "Rescue workers and firefighters in Donetsk region keep working under shelling. Their union asks for thermal imagers, protective kit and generators.\n\nThis is a fictional demo appeal.".to_owned(),
-        description_uk: "Рятувальники й пожежники Донеччини працюють під обстрілами. Їхня профспілка просить тепловізори, захисне спорядження й генератори.\n\nЦе вигаданий демонстраційний збір.".to_owned(),
-        beneficiary: "The rescue workers' union branch, Donetsk region (demo)".to_owned(),
-        target: Money { amount_minor: 2_000_000, currency: Currency::GBP },
-        opens_on: None,
-        closes_on: None,
-        donate_url: "https://donate.example/donetsk-rescue-workers".to_owned(),
-        status: AppealStatus::Open,
-    };
-    let id = appeals::insert_appeal(tx, &fields).await?;
-    // (branch index, amount, currency, received)
-    let gifts: [(Option<usize>, i64, Currency, bool); 6] = [
-        (Some(2), 125_000, Currency::GBP, true),
-        (Some(0), 50_000, Currency::GBP, true),
-        (Some(22), 30_000, Currency::GBP, false),
-        (Some(19), 10_000, Currency::GBP, false),
-        (None, 2_500, Currency::GBP, true),
-        (None, 500_000, Currency::UAH, true),
-    ];
-    for (branch, amount, currency, received) in gifts {
-        let status = if received {
-            DonationStatus::Received
-        } else {
-            DonationStatus::Pledged
+    /// The appeal for rescue workers and firefighters in Donetsk region,
+    /// with branch pledges and gifts in pounds and hryvnias, some received.
+    async fn appeal(
+        &self,
+        branches: &[BranchId],
+    ) -> Result<crate::common::ids::AppealId, AppError> {
+        use crate::appeals::actions as appeals;
+        use crate::appeals::model::*;
+        let input = AppealInput {
+            slug: text("donetsk-rescue-workers"),
+            title: text("Rescue workers and firefighters in Donetsk region (demo)"),
+            title_uk: text("Рятувальники й пожежники Донеччини (демо)"),
+            description: text("Rescue workers and firefighters in Donetsk region keep working under shelling. Their union asks for thermal imagers, protective kit and generators.\n\nThis is a fictional demo appeal."),
+            description_uk: text("Рятувальники й пожежники Донеччини працюють під обстрілами. Їхня профспілка просить тепловізори, захисне спорядження й генератори.\n\nЦе вигаданий демонстраційний збір."),
+            beneficiary: text("The rescue workers' union branch, Donetsk region (demo)"),
+            target: None,
+            target_text: text("£20,000"),
+            target_currency: None,
+            opens_on: None,
+            closes_on: None,
+            donate_url: text("https://donate.example/donetsk-rescue-workers"),
+            status: text(AppealStatus::Open.code()),
+            version: None,
         };
-        let donation = DonationFields {
-            amount: Money {
-                amount_minor: amount,
-                currency,
-            },
-            branch_id: branch.map(|b| branches[b]),
-            donor_name: if branch.is_none() {
-                "A supporter (demo)".to_owned()
+        let appeal = appeals::create_appeal(self.db, &self.who, &input)
+            .await?
+            .appeal;
+        // (branch index, amount, received)
+        let gifts: [(Option<usize>, &str, bool); 6] = [
+            (Some(2), "£1,250", true),
+            (Some(0), "£500", true),
+            (Some(22), "£300", false),
+            (Some(19), "£100", false),
+            (None, "£25", true),
+            (None, "5,000 грн", true),
+        ];
+        for (branch, amount, received) in gifts {
+            let status = if received {
+                DonationStatus::Received
             } else {
-                String::new()
+                DonationStatus::Pledged
+            };
+            let input = DonationInput {
+                amount_text: text(amount),
+                branch_id: branch.map(|b| Loose::Int(branches[b].0)),
+                donor_name: branch.is_none().then(|| "A supporter (demo)".to_owned()),
+                status: text(status.code()),
+                ..Default::default()
+            };
+            appeals::record(self.db, &self.who, appeal.id, &input, None).await?;
+        }
+        Ok(appeal.id)
+    }
+
+    /// The appeal's short link with a copy for one branch (a few days of
+    /// fictional clicks on each), and two statements: one written in
+    /// Ukrainian with a checked translation, one by the campaign not yet
+    /// translated.
+    async fn links_and_statements(
+        &self,
+        appeal: crate::common::ids::AppealId,
+        branch: BranchId,
+    ) -> Result<(), AppError> {
+        use crate::links::model::LinkInput;
+        let input = LinkInput {
+            slug: text("donetsk"),
+            target_url: text("https://donate.example/donetsk-rescue-workers"),
+            appeal_id: Some(Loose::Int(appeal.0)),
+            action: text("donate"),
+            ..Default::default()
+        };
+        let original = crate::links::actions::create(self.db, &self.who, &input).await?;
+        let (copy, _) =
+            crate::links::actions::copy_for_branch(self.db, &self.who, "donetsk", branch).await?;
+        // Clicks as the redirect writes them, day by day.
+        let today = crate::common::clock::today();
+        let mut counts = Vec::new();
+        for (back, own, branch_clicks) in [(3, 12, 4), (2, 30, 9), (1, 7, 15), (0, 3, 2)] {
+            let day = today
+                .checked_sub(jiff::Span::new().days(back))
+                .unwrap_or(today)
+                .to_string();
+            counts.push((original.id, day.clone(), own));
+            counts.push((copy.id, day, branch_clicks));
+        }
+        crate::links::store::add_clicks(self.db, &counts).await?;
+        let statements = [
+            crate::statements::model::StatementInput {
+                slug: text("demo-fpu-rescue-workers"),
+                title: text("Rescue workers' union thanks British branches (demo)"),
+                title_uk: text("Профспілка рятувальників дякує британським осередкам (демо)"),
+                body: text("Our members in Donetsk region keep working under shelling. The thermal imagers and generators your branches paid for are already in use.\n\n*This is a fictional demo statement.*"),
+                body_uk: text("Наші члени на Донеччині працюють під обстрілами. Тепловізори й генератори, за які заплатили ваші осередки, уже використовуються.\n\n*Це вигадана демонстраційна заява.*"),
+                source: text("Rescue workers' union (demo)"),
+                source_url: None,
+                published_on: Some(today.to_string()),
+                original: text(Lang::Uk.code()),
+                translation_reviewed: Some(Loose::Bool(true)),
+                version: None,
             },
-            status,
-            received_on: received.then(|| {
-                jiff::Timestamp::now()
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .date()
-            }),
-            reference: String::new(),
-            notes: String::new(),
-        };
-        appeals::insert_donation(tx, id, &donation, None, None).await?;
-        appeals::apply_delta(tx, id, currency, delta(None, status, amount)).await?;
-    }
-    links_and_statements(tx, id, branches[0]).await
-}
-
-/// The appeal's short link with a copy for one branch (a few days of
-/// fictional clicks on each), and two statements: one written in Ukrainian
-/// with a checked translation, one by the campaign not yet translated.
-async fn links_and_statements(
-    tx: &mut crate::db::Conn,
-    appeal: crate::appeals::AppealId,
-    branch: crate::directory::BranchId,
-) -> Result<(), DbError> {
-    use crate::links::model::{variant_slug, LinkFields};
-    use crate::links::store as links;
-    use crate::statements::model::StatementFields;
-    let fields = LinkFields {
-        slug: "donetsk".to_owned(),
-        target_url: "https://donate.example/donetsk-rescue-workers".to_owned(),
-        title: String::new(),
-        appeal_id: Some(appeal),
-        statement_id: None,
-        action: Some("donate".to_owned()),
-        expires_at: None,
-    };
-    let original = links::insert(tx, &fields, None, None, None).await?;
-    let copy_fields = LinkFields {
-        slug: variant_slug("donetsk", branch),
-        ..fields
-    };
-    let copy = links::insert(tx, &copy_fields, Some(original), Some(branch), None).await?;
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    for (back, own, branch_clicks) in [(3, 12, 4), (2, 30, 9), (1, 7, 15), (0, 3, 2)] {
-        let day = today
-            .checked_sub(jiff::Span::new().days(back))
-            .unwrap_or(today)
-            .to_string();
-        for (link, n) in [(original, own), (copy, branch_clicks)] {
-            sqlx::query("INSERT INTO link_clicks (link_id, day, clicks) VALUES ($1, $2, $3)")
-                .bind(link.0)
-                .bind(&day)
-                .bind(n)
-                .execute(&mut *tx)
-                .await?;
+            crate::statements::model::StatementInput {
+                slug: text("demo-campaign-winter-appeal"),
+                title: text("Winter appeal opens (demo)"),
+                title_uk: None,
+                body: text("The campaign asks every branch to give to the appeal for rescue workers and firefighters in Donetsk region, and to print the poster for their next meeting.\n\n*This is a fictional demo statement.*"),
+                body_uk: None,
+                source: text("The campaign (demo)"),
+                source_url: None,
+                published_on: Some(today.yesterday().unwrap_or(today).to_string()),
+                original: text(Lang::En.code()),
+                translation_reviewed: Some(Loose::Bool(false)),
+                version: None,
+            },
+        ];
+        for input in &statements {
+            crate::statements::actions::create(self.db, input).await?;
         }
+        Ok(())
     }
-    let statements = [
-        StatementFields {
-            slug: "demo-fpu-rescue-workers".to_owned(),
-            title: "Rescue workers' union thanks British branches (demo)".to_owned(),
-            title_uk: "Профспілка рятувальників дякує британським осередкам (демо)".to_owned(),
-            body: "Our members in Donetsk region keep working under shelling. The thermal imagers and generators your branches paid for are already in use.\n\n*This is a fictional demo statement.*".to_owned(),
-            body_uk: "Наші члени на Донеччині працюють під обстрілами. Тепловізори й генератори, за які заплатили ваші осередки, уже використовуються.\n\n*Це вигадана демонстраційна заява.*".to_owned(),
-            source: "Rescue workers' union (demo)".to_owned(),
-            source_url: String::new(),
-            published_on: today,
-            original: crate::i18n::Lang::Uk,
-            translation_reviewed: true,
-        },
-        StatementFields {
-            slug: "demo-campaign-winter-appeal".to_owned(),
-            title: "Winter appeal opens (demo)".to_owned(),
-            title_uk: String::new(),
-            body: "The campaign asks every branch to give to the appeal for rescue workers and firefighters in Donetsk region, and to print the poster for their next meeting.\n\n*This is a fictional demo statement.*".to_owned(),
-            body_uk: String::new(),
-            source: "The campaign (demo)".to_owned(),
-            source_url: String::new(),
-            published_on: today.yesterday().unwrap_or(today),
-            original: crate::i18n::Lang::En,
-            translation_reviewed: false,
-        },
-    ];
-    for s in &statements {
-        crate::statements::store::insert(tx, s).await?;
-    }
-    Ok(())
-}
 
-/// National unions on the public list of affiliates, one active branch and
-/// one application waiting for a coordinator. Contacts are fictional.
-async fn affiliates(tx: &mut crate::db::Conn) -> Result<(), DbError> {
-    use crate::affiliations::model::*;
-    use crate::affiliations::store;
-    let bands = store::fee_bands_in(tx).await?;
-    let renewal = crate::common::clock::today()
-        .checked_add(jiff::Span::new().days(200))
-        .ok();
-    // (kind, organisation, union, members, active)
-    let list: [(AffiliationKind, &str, &str, i64, bool); 8] = [
-        (
-            AffiliationKind::National,
-            "UNISON",
-            "UNISON",
-            1_300_000,
-            true,
-        ),
-        (AffiliationKind::National, "PCS", "PCS", 180_000, true),
-        (AffiliationKind::National, "ASLEF", "ASLEF", 22_000, true),
-        (AffiliationKind::National, "UCU", "UCU", 120_000, true),
-        (AffiliationKind::National, "GMB", "GMB", 560_000, true),
-        (AffiliationKind::National, "NUM", "NUM", 100, true),
-        (
-            AffiliationKind::Branch,
-            "Eastbrook Health branch (demo)",
-            "UNISON",
-            1_250,
-            true,
-        ),
-        (
-            AffiliationKind::Region,
-            "Northfield Region (demo)",
-            "GMB",
-            9_000,
-            false,
-        ),
-    ];
-    for (i, (kind, organisation, union_name, members, active)) in list.into_iter().enumerate() {
-        let fields = ApplicationFields {
-            kind,
-            organisation: organisation.to_owned(),
-            union_name: union_name.to_owned(),
-            members,
-            contact_name: "Affiliations contact (demo)".to_owned(),
-            contact_email: format!("affiliations-{i}@demo.invalid"),
-        };
-        let id = store::insert(tx, &fields, band_for(&bands, members)).await?;
-        if active {
-            store::set_status(
-                tx,
-                id,
-                AffiliationStatus::Applied,
-                AffiliationStatus::Active,
-                renewal,
-            )
-            .await?;
+    /// National unions on the public list of affiliates, one active branch
+    /// and one application waiting for a coordinator. Contacts are fictional.
+    async fn affiliates(&self) -> Result<(), AppError> {
+        use crate::affiliations::actions as affiliations;
+        use crate::affiliations::model::*;
+        // (kind, organisation, union, members, active)
+        let list: [(AffiliationKind, &str, &str, i64, bool); 8] = [
+            (
+                AffiliationKind::National,
+                "UNISON",
+                "UNISON",
+                1_300_000,
+                true,
+            ),
+            (AffiliationKind::National, "PCS", "PCS", 180_000, true),
+            (AffiliationKind::National, "ASLEF", "ASLEF", 22_000, true),
+            (AffiliationKind::National, "UCU", "UCU", 120_000, true),
+            (AffiliationKind::National, "GMB", "GMB", 560_000, true),
+            (AffiliationKind::National, "NUM", "NUM", 100, true),
+            (
+                AffiliationKind::Branch,
+                "Eastbrook Health branch (demo)",
+                "UNISON",
+                1_250,
+                true,
+            ),
+            (
+                AffiliationKind::Region,
+                "Northfield Region (demo)",
+                "GMB",
+                9_000,
+                false,
+            ),
+        ];
+        for (i, (kind, organisation, union_name, members, active)) in list.into_iter().enumerate() {
+            let input = ApplicationInput {
+                kind: text(kind.code()),
+                organisation: text(organisation),
+                union_name: text(union_name),
+                members: Some(Loose::Int(members)),
+                contact_name: text("Affiliations contact (demo)"),
+                contact_email: Some(format!("affiliations-{i}@demo.example")),
+            };
+            let affiliation = affiliations::apply(self.db, &input, Lang::En, self.base_url).await?;
+            if active {
+                affiliations::set_status(self.db, affiliation.id, AffiliationStatus::Active)
+                    .await?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }

@@ -64,9 +64,7 @@ pub async fn create_account(
             errors.add("branches", "err-officer-needs-branch")
         }
         Some(Role::BranchOfficer) => {}
-        Some(_) if !new.branches.is_empty() => {
-            errors.add("branches", "err-only-officers-branches")
-        }
+        Some(_) if !new.branches.is_empty() => errors.add("branches", "err-only-officers-branches"),
         Some(_) => {}
     }
     for b in new.branches {

@@ -585,6 +585,21 @@ pub fn parse_blackouts(text: &str, errors: &mut FieldErrors) -> Vec<(String, Str
     out
 }
 
+/// Saves a speaker's weekly hours and days away (both replace what was
+/// there), as read by [`parse_windows`] and [`parse_blackouts`].
+pub async fn set_schedule(
+    db: &Db,
+    id: SpeakerId,
+    windows: &[Window],
+    away: &[(String, String)],
+) -> Result<(), AppError> {
+    let mut tx = db.write().await?;
+    store::replace_windows(&mut tx, id, windows).await?;
+    store::replace_blackouts(&mut tx, id, away).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

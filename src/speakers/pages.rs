@@ -263,20 +263,6 @@ fn status_of(errors: &FieldErrors) -> StatusCode {
     }
 }
 
-/// Saves hours and days away for a speaker (both replace what was there).
-async fn save_schedule(
-    app: &AppState,
-    id: SpeakerId,
-    windows: &[Window],
-    away: &[(String, String)],
-) -> Result<(), AppError> {
-    let mut tx = app.db.write().await?;
-    store::replace_windows(&mut tx, id, windows).await?;
-    store::replace_blackouts(&mut tx, id, away).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 pub async fn create_speaker(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -292,7 +278,7 @@ pub async fn create_speaker(
     };
     match result {
         Ok(speaker) => {
-            save_schedule(&app, speaker.id, &windows, &away).await?;
+            actions::set_schedule(&app.db, speaker.id, &windows, &away).await?;
             Ok(see_other(&format!("/speakers/{}", speaker.id)))
         }
         Err(e) => {
@@ -345,7 +331,7 @@ pub async fn edit_speaker(
     };
     match result {
         Ok(_) => {
-            save_schedule(&app, id, &windows, &away).await?;
+            actions::set_schedule(&app.db, id, &windows, &away).await?;
             Ok(see_other(&format!("/speakers/{id}")))
         }
         Err(e) => {

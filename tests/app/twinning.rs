@@ -11,7 +11,10 @@ use crate::helpers::{db_test, ids, PASSWORD};
 db_test!(
     a_link_goes_from_the_board_to_active_with_a_log_in_both_languages,
     |app| {
-        let logins = solidarnist::demo::load(&app.db).await.unwrap().unwrap();
+        let logins = solidarnist::demo::load(&app.db, &app.base_url())
+            .await
+            .unwrap()
+            .unwrap();
         let coordinator_login = logins.iter().find(|l| l.role == Role::Coordinator).unwrap();
         let coordinator = app.client();
         coordinator
