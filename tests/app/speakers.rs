@@ -740,3 +740,51 @@ db_test!(times_follow_the_viewers_chosen_zone, |app| {
         "and the planned wall clock beside it"
     );
 });
+
+// The scheduler runs each area's periodic jobs by itself: a confirmed
+// meeting two days away gets its reminders without anyone asking, and the
+// outbox sends them.
+backend_test!(
+    the_scheduler_queues_reminders_that_the_outbox_sends,
+    |backend| {
+        let sink = crate::helpers::SmtpSink::start().await;
+        let url = sink.url();
+        let app = crate::helpers::TestApp::spawn_with(backend, move |c| {
+            c.smtp_url = Some(url.clone());
+            c.outbox_interval = std::time::Duration::from_millis(100);
+            c.jobs_interval = std::time::Duration::from_millis(100);
+        })
+        .await;
+        let union = app.union("RMT", Country::Gb).await;
+        let branch = app.branch(union, "Scheduled Depot").await;
+        app.user(Role::BranchOfficer, &[branch]).await;
+        let speaker = app.speaker("Scheduled Speaker", None, &["en"]).await;
+        let soon = app.speaker_request(branch, 30, Some(speaker)).await;
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let (status, _) = coordinator
+            .json(
+                Method::POST,
+                &format!("/api/v1/speaker-requests/{soon}/confirm"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let reminders = app
+                .outbox()
+                .await
+                .into_iter()
+                .filter(|m| m.kind == "reminder")
+                .collect::<Vec<_>>();
+            if reminders.len() == 2 && reminders.iter().all(|m| m.sent) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "reminders queued and sent by the app itself: {reminders:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+);
