@@ -18,11 +18,7 @@ pub struct Scheduler {
 
 impl Scheduler {
     pub async fn run(self) {
-        // The first pass waits one interval, so that a server starting up
-        // answers its first requests before it does anything else.
-        let mut tick =
-            tokio::time::interval_at(tokio::time::Instant::now() + self.interval, self.interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = crate::common::clock::every(self.interval);
         loop {
             tick.tick().await;
             run_due(&self.db, &self.base_url).await;

@@ -238,11 +238,7 @@ async fn accounts_page(
 ) -> Result<Response, AppError> {
     let accounts = store::list_accounts(&app.db).await?;
     let branches = directory::branches_by_scope(&app.db, &crate::auth::Scope::All).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         AccountsPage {

@@ -236,11 +236,7 @@ async fn manage_page(
     let code = status.map(|s| s.code().to_owned()).unwrap_or_default();
     let pager = Pager::new(paging, total, &[("status", code.as_str())]);
     let bands = store::fee_bands(&app.db).await?;
-    let code_status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let code_status = crate::web::form_status(&errors);
     page_with_status(
         code_status,
         ManagePage {

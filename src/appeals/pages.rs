@@ -243,11 +243,7 @@ async fn render_appeal(
     } else {
         Vec::new()
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     let page = AppealPage {
         ctx,
         appeal: full.appeal,

@@ -1,6 +1,7 @@
 //! Queries for accounts, sessions, tokens, throttling and the audit log, and
-//! the account questions several areas ask: who the coordinators are (to
-//! tell them something), and which branches are twinned with an officer's.
+//! the account questions several areas ask: who the coordinators and a
+//! branch's officers are (to tell them something), and which branches are
+//! twinned with an officer's.
 
 use sqlx::Row;
 
@@ -441,12 +442,34 @@ pub async fn coordinators(conn: &mut Conn) -> Result<Vec<(String, Option<Lang>)>
     )
     .fetch_all(&mut *conn)
     .await?;
+    addressees(&rows)
+}
+
+/// The e-mail addresses and languages of a branch's officers, for the
+/// e-mails about that branch.
+pub async fn branch_officers(
+    conn: &mut Conn,
+    branch: BranchId,
+) -> Result<Vec<(String, Option<Lang>)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT u.email, u.lang FROM users u JOIN user_branches ub ON ub.user_id = u.id
+         WHERE ub.branch_id = $1 AND u.disabled = 0 ORDER BY u.id",
+    )
+    .bind(branch)
+    .fetch_all(&mut *conn)
+    .await?;
+    addressees(&rows)
+}
+
+/// Rows of `email, lang`: whom to write to, and in which language.
+fn addressees(rows: &[sqlx::any::AnyRow]) -> Result<Vec<(String, Option<Lang>)>, DbError> {
     rows.iter()
         .map(|r| {
             let lang: Option<String> = r.try_get("lang")?;
             Ok((r.try_get("email")?, lang.and_then(|l| Lang::from_code(&l))))
         })
-        .collect()
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
 }
 
 /// The branches whose officers may see this branch's people because of a

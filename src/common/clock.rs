@@ -65,6 +65,16 @@ pub fn start_of(day: Date) -> i64 {
         })
 }
 
+/// A timer for work done every `interval` (the outbox, the scheduler): the
+/// first tick comes one interval from now, so that a server starting up
+/// answers its first requests before anything else, and a tick missed
+/// while busy is taken late rather than twice.
+pub fn every(interval: std::time::Duration) -> tokio::time::Interval {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick
+}
+
 /// An instant as JSON carries it: RFC 3339 in UTC.
 pub fn rfc3339(seconds: i64) -> String {
     Timestamp::from_second(seconds)

@@ -306,10 +306,7 @@ pub fn optional_line(
     max: usize,
     errors: &mut FieldErrors,
 ) -> Option<String> {
-    let before = errors.has(field);
-    let t = line(value, current, field, max, false, errors);
-    let refused = !before && errors.has(field);
-    (!t.is_empty() && !refused).then_some(t)
+    checked_line(value, current, field, max, false, errors).filter(|t| !t.is_empty())
 }
 
 /// [`line`] for a field that must be filled: `None` when it is refused.
@@ -320,8 +317,20 @@ pub fn required_line(
     max: usize,
     errors: &mut FieldErrors,
 ) -> Option<String> {
+    checked_line(value, current, field, max, true, errors)
+}
+
+/// [`line`], or `None` when this check refused it.
+fn checked_line(
+    value: Option<&str>,
+    current: Option<&str>,
+    field: &str,
+    max: usize,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<String> {
     let before = errors.has(field);
-    let t = line(value, current, field, max, true, errors);
+    let t = line(value, current, field, max, required, errors);
     let refused = !before && errors.has(field);
     (!refused).then_some(t)
 }

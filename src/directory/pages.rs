@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -44,14 +43,6 @@ pub struct FormPage<I> {
     pub action: String,
     /// Editing an existing record (else creating one).
     pub editing: bool,
-}
-
-fn form_status(errors: &FieldErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 // ---- unions ----
@@ -154,7 +145,10 @@ pub async fn create_union(
                 action: "/unions/new".into(),
                 editing: false,
             };
-            page_with_status(form_status(&form.errors), UnionForm { ctx, form })
+            page_with_status(
+                crate::web::form_status(&form.errors),
+                UnionForm { ctx, form },
+            )
         }
     }
 }
@@ -192,7 +186,10 @@ pub async fn edit_union(
                 action: format!("/unions/{id}/edit"),
                 editing: true,
             };
-            page_with_status(form_status(&form.errors), UnionForm { ctx, form })
+            page_with_status(
+                crate::web::form_status(&form.errors),
+                UnionForm { ctx, form },
+            )
         }
     }
 }
@@ -326,7 +323,10 @@ async fn branch_form(
     form: FormPage<BranchInput>,
 ) -> Result<Response, AppError> {
     let unions = store::all_unions(&app.db).await?;
-    page_with_status(form_status(&form.errors), BranchForm { ctx, form, unions })
+    page_with_status(
+        crate::web::form_status(&form.errors),
+        BranchForm { ctx, form, unions },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -502,7 +502,7 @@ async fn person_form(
     let branches =
         store::branches_by_scope(&app.db, &ctx.principal.scope(Action::ManagePeople)).await?;
     page_with_status(
-        form_status(&form.errors),
+        crate::web::form_status(&form.errors),
         PersonForm {
             ctx,
             form,

@@ -494,24 +494,24 @@ pub async fn delete_person(db: &Db, id: PersonId) -> Result<bool, DbError> {
 
 /// The secret in a branch's calendar feed URL, made on first use.
 pub async fn branch_feed_token(db: &Db, branch: BranchId) -> Result<String, DbError> {
-    let existing = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
-        .bind(branch.0)
-        .fetch_optional(db.read())
-        .await?;
-    if let Some(row) = existing {
+    let existing = || async {
+        sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
+            .bind(branch)
+            .fetch_optional(db.read())
+            .await
+    };
+    if let Some(row) = existing().await? {
         return Ok(row.try_get("feed_token")?);
     }
     let token = crate::auth::random_hex(16);
-    db.write_one(sqlx::query("INSERT INTO branch_feeds (branch_id, feed_token) VALUES ($1, $2) ON CONFLICT (branch_id) DO NOTHING")
-        .bind(branch.0)
-        .bind(&token)
-        )
-        .await?;
+    db.write_one(
+        sqlx::query("INSERT INTO branch_feeds (branch_id, feed_token) VALUES ($1, $2) ON CONFLICT (branch_id) DO NOTHING")
+            .bind(branch)
+            .bind(&token),
+    )
+    .await?;
     // Another request may have made one at the same moment; theirs stands.
-    let row = sqlx::query("SELECT feed_token FROM branch_feeds WHERE branch_id = $1")
-        .bind(branch.0)
-        .fetch_one(db.read())
-        .await?;
+    let row = existing().await?.ok_or(sqlx::Error::RowNotFound)?;
     Ok(row.try_get("feed_token")?)
 }
 

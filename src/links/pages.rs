@@ -6,7 +6,7 @@
 use crate::common::actions::{CampaignAction, ACTIONS};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -278,11 +278,7 @@ async fn list_page(
     let paging = Paging::parse(page, None);
     let own = actions::list_scope(&ctx.principal);
     let (items, total) = store::list(&app.db, own.as_deref(), paging).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         ListPage {
@@ -418,11 +414,7 @@ async fn show_page(
         Scope::Nothing => Vec::new(),
         scope => directory::branches_by_scope(&app.db, &scope).await?,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         ShowPage {

@@ -109,11 +109,7 @@ pub fn backoff(attempts: i64) -> i64 {
 impl Worker {
     /// Sends what is queued, every `interval`, until the task is dropped.
     pub async fn run(self) {
-        // The first pass waits one interval, so that a server starting up
-        // answers its first requests before it sends anything.
-        let mut tick =
-            tokio::time::interval_at(tokio::time::Instant::now() + self.interval, self.interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = crate::common::clock::every(self.interval);
         loop {
             tick.tick().await;
             if let Err(e) = self.send_due().await {

@@ -370,7 +370,7 @@ pub async fn branch_recipients(
 ) -> Result<Vec<Recipient>, AppError> {
     let mut out: Vec<Recipient> = Vec::new();
     if let Some(b) = request.branch_id {
-        for (address, lang) in store::branch_officers(tx, b).await? {
+        for (address, lang) in crate::auth::store::branch_officers(tx, b).await? {
             out.push(Recipient::at_branch(address, lang, request));
         }
     }

@@ -255,14 +255,6 @@ pub async fn new_speaker(ctx: Ctx) -> Result<Response, AppError> {
     })
 }
 
-fn status_of(errors: &FieldErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
 pub async fn create_speaker(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -284,7 +276,7 @@ pub async fn create_speaker(
         Err(e) => {
             let errors = form_errors(e)?;
             page_with_status(
-                status_of(&errors),
+                crate::web::form_status(&errors),
                 SpeakerForm {
                     ctx,
                     action: "/speakers/new".into(),
@@ -337,7 +329,7 @@ pub async fn edit_speaker(
         Err(e) => {
             let errors = form_errors(e)?;
             page_with_status(
-                status_of(&errors),
+                crate::web::form_status(&errors),
                 SpeakerForm {
                     ctx,
                     action: format!("/speakers/{id}/edit"),
@@ -555,7 +547,7 @@ async fn request_form(
 ) -> Result<Response, AppError> {
     let scope = ctx.principal.scope(Action::RequestSpeakers);
     let branches = directory::branches_by_scope(&app.db, &scope).await?;
-    let status = status_of(&errors);
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         RequestForm {
@@ -642,7 +634,7 @@ pub async fn public_submit(
         Ok(_) => page(ThanksPage { ctx }),
         Err(e) => {
             let errors = form_errors(e)?;
-            let status = status_of(&errors);
+            let status = crate::web::form_status(&errors);
             page_with_status(
                 status,
                 RequestForm {
@@ -732,7 +724,7 @@ async fn request_page(
     } else {
         Vec::new()
     };
-    let status = status_of(&errors);
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         RequestPage {

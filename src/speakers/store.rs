@@ -528,24 +528,3 @@ pub async fn mark_reminded(
     let done = sqlx::query(sql).bind(id.0).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)
 }
-
-/// The e-mail addresses and languages of a branch's officers, for the
-/// e-mails about that branch's bookings.
-pub async fn branch_officers(
-    conn: &mut Conn,
-    branch: BranchId,
-) -> Result<Vec<(String, Option<Lang>)>, DbError> {
-    let rows = sqlx::query(
-        "SELECT u.email, u.lang FROM users u JOIN user_branches ub ON ub.user_id = u.id
-         WHERE ub.branch_id = $1 AND u.disabled = 0 ORDER BY u.id",
-    )
-    .bind(branch.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let lang: Option<String> = r.try_get("lang")?;
-            Ok((r.try_get("email")?, lang.and_then(|l| Lang::from_code(&l))))
-        })
-        .collect()
-}

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -22,14 +21,6 @@ use crate::money::Currency;
 use crate::web::error::{form_errors, AppError};
 use crate::web::extract::{Form, Id, Query};
 use crate::web::{page, page_with_status, see_other, AppState, Ctx};
-
-fn status_of(errors: &FieldErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
 
 // ---- links ----
 
@@ -148,7 +139,7 @@ async fn link_page(
         Vec::new()
     };
     let may_log = may_log && link.status != LinkStatus::Ended;
-    let status = status_of(&errors);
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         LinkPage {
@@ -479,7 +470,7 @@ async fn need_page(
             || ctx
                 .principal
                 .may_at(Action::PostNeeds, Some(need.branch_id)));
-    let status = status_of(&errors);
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         NeedPage {
@@ -585,7 +576,7 @@ async fn need_form(
             .into_iter()
             .filter(|b| b.country == Country::Ua)
             .collect();
-    let status = status_of(&errors);
+    let status = crate::web::form_status(&errors);
     page_with_status(
         status,
         NeedForm {

@@ -16,6 +16,7 @@ use askama::Template;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use crate::common::input::FieldErrors;
 use crate::config::Config;
 use crate::db::Db;
 
@@ -94,6 +95,15 @@ impl askama::filters::Escaper for Xml {
 /// Renders a page template.
 pub fn page(template: impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
+}
+
+/// The status of a page with a form: 200, or 422 when it shows errors.
+pub fn form_status(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
 }
 
 /// Renders a page template with a status other than 200 (a form with errors).

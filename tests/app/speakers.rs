@@ -426,9 +426,11 @@ db_test!(officers_and_speakers_see_only_their_own_requests, |app| {
     );
 });
 
-db_test!(reminders_and_report_requests_are_queued_once, |app| {
-    let union = app.union("ASLEF", Country::Gb).await;
-    let branch = app.branch(union, "Depot").await;
+/// A meeting 30 hours away at a branch with an officer, offered to a
+/// speaker and confirmed by a coordinator: due its reminders.
+async fn confirmed_meeting_soon(app: &crate::helpers::TestApp, union: &str, branch: &str) {
+    let union = app.union(union, Country::Gb).await;
+    let branch = app.branch(union, branch).await;
     app.user(Role::BranchOfficer, &[branch]).await;
     let speaker = app.speaker("Soon Speaker", None, &["en"]).await;
     let soon = app.speaker_request(branch, 30, Some(speaker)).await;
@@ -441,6 +443,10 @@ db_test!(reminders_and_report_requests_are_queued_once, |app| {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+db_test!(reminders_and_report_requests_are_queued_once, |app| {
+    confirmed_meeting_soon(&app, "ASLEF", "Depot").await;
     let before = app.outbox().await.len();
     let base = "http://solidarnist.test";
     let queued = solidarnist::speakers::reminders::queue_due(&app.db, base)
@@ -755,20 +761,7 @@ backend_test!(
             c.jobs_interval = std::time::Duration::from_millis(100);
         })
         .await;
-        let union = app.union("RMT", Country::Gb).await;
-        let branch = app.branch(union, "Scheduled Depot").await;
-        app.user(Role::BranchOfficer, &[branch]).await;
-        let speaker = app.speaker("Scheduled Speaker", None, &["en"]).await;
-        let soon = app.speaker_request(branch, 30, Some(speaker)).await;
-        let coordinator = app.api_as(Role::Coordinator, &[]).await;
-        let (status, _) = coordinator
-            .json(
-                Method::POST,
-                &format!("/api/v1/speaker-requests/{soon}/confirm"),
-                json!({}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK);
+        confirmed_meeting_soon(&app, "RMT", "Scheduled Depot").await;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             let reminders = app
