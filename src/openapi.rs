@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::web::routes::{RouteInfo, Schema};
+use crate::web::routes::{RouteInfo, Schema, PAGING_QUERY};
 
 /// Every schema the routes name, with the types inside them, and the error.
 fn components(routes: &[RouteInfo]) -> Map<String, Value> {
@@ -58,7 +58,13 @@ fn operation(route: &RouteInfo) -> Option<Value> {
             json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}),
         );
     }
-    for (name, description) in doc.query {
+    // Every page of a list takes the same paging.
+    let paging = if doc.list && !doc.whole {
+        PAGING_QUERY
+    } else {
+        &[]
+    };
+    for (name, description) in doc.query.iter().chain(paging) {
         parameters.push(json!({"name": name, "in": "query", "required": false,
                                "description": description, "schema": {"type": "string"}}));
     }

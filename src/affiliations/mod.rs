@@ -22,11 +22,7 @@ fn doc(
     ApiDoc::new("affiliations", summary, request, response, status)
 }
 
-const LIST_QUERY: &[(&str, &str)] = &[
-    ("status", "applied, active or lapsed"),
-    ("page", "Page number, from 1"),
-    ("per_page", "Items per page, 1–200 (default 25)"),
-];
+const LIST_QUERY: &[(&str, &str)] = &[("status", "applied, active or lapsed")];
 
 pub fn routes() -> Vec<Route> {
     vec![

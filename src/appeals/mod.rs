@@ -23,11 +23,6 @@ fn doc(
     ApiDoc::new("appeals", summary, request, response, status)
 }
 
-const PAGING: &[(&str, &str)] = &[
-    ("page", "Page number, from 1"),
-    ("per_page", "Items per page, 1–200 (default 25)"),
-];
-
 pub fn routes() -> Vec<Route> {
     vec![
         // Pages.
@@ -43,12 +38,11 @@ pub fn routes() -> Vec<Route> {
         Route::post("/donations/{id}/cancel", RecordDonations, pages::cancel),
         // API.
         Route::get("/api/v1/appeals", ViewPublic, api::list)
-            .doc(ApiDoc { query: PAGING, list: true, ..doc("List appeals (visitors see open and closed ones)", None, Some(schema::<api::AppealJson>()), 200) }),
+            .doc(ApiDoc { list: true, ..doc("List appeals (visitors see open and closed ones)", None, Some(schema::<api::AppealJson>()), 200) }),
         Route::post("/api/v1/appeals", ManageAppeals, api::create).doc(doc("Create an appeal", Some(schema::<model::AppealInput>()), Some(schema::<api::AppealJson>()), 201)),
         Route::get("/api/v1/appeals/{id}", ViewPublic, api::get).doc(doc("Read an appeal with its totals per currency", None, Some(schema::<api::AppealJson>()), 200)),
         Route::patch("/api/v1/appeals/{id}", ManageAppeals, api::edit).doc(doc("Edit an appeal", Some(schema::<model::AppealInput>()), Some(schema::<api::AppealJson>()), 200)),
         Route::get("/api/v1/appeals/{id}/donations", RecordDonations, api::donations).doc(ApiDoc {
-            query: PAGING,
             list: true,
             ..doc("Donations to an appeal (officers: their own branches')", None, Some(schema::<api::DonationJson>()), 200)
         }),

@@ -141,6 +141,54 @@ pub async fn import(db: &Db, kind: Kind, input: impl Read) -> Result<Report, Imp
     }
 }
 
+/// The checked rows of one file that will be written, each once by its key.
+struct Keep<K, F> {
+    /// The keys of the records the directory already has.
+    existing: HashSet<K>,
+    /// Each key in the file, with the line it was first on.
+    seen: HashMap<K, u64>,
+    rows: Vec<F>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, F> Keep<K, F> {
+    fn new(existing: HashSet<K>) -> Keep<K, F> {
+        Keep {
+            existing,
+            seen: HashMap::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// A checked row and its key (none: always a new record). A key seen on
+    /// an earlier line is refused on `field`; one the directory has is
+    /// skipped, so that an import can run again; any other is kept.
+    fn offer(&mut self, report: &mut Report, line: u64, field: &str, key: Option<K>, row: F) {
+        let Some(key) = key else {
+            self.rows.push(row);
+            return;
+        };
+        if let Some(first) = self.seen.insert(key.clone(), line) {
+            let mut errors = FieldErrors::new();
+            errors.add_with(field, "err-duplicate-row", first);
+            push_errors(report, line, &errors);
+        } else if self.existing.contains(&key) {
+            report.skipped += 1;
+        } else {
+            self.rows.push(row);
+        }
+    }
+}
+
+impl<K, F: NewRecord> Keep<K, F> {
+    /// Writes the kept rows in one transaction, unless any row was wrong.
+    async fn write(self, db: &Db, mut report: Report, what: &str) -> Result<Report, ImportError> {
+        if report.errors.is_empty() {
+            report.inserted = write_rows(db, &self.rows, what).await?;
+        }
+        Ok(report)
+    }
+}
+
 fn line_of(index: usize) -> u64 {
     index as u64 + 2
 }
@@ -157,8 +205,7 @@ async fn import_unions(
         .map(|u| (u.country, u.name.to_lowercase()))
         .collect();
     let mut report = Report::default();
-    let mut seen: HashMap<(Country, String), u64> = HashMap::new();
-    let mut rows = Vec::new();
+    let mut keep = Keep::new(existing);
     for (i, record) in records.iter().enumerate() {
         let line = line_of(i);
         let input = UnionInput {
@@ -174,20 +221,9 @@ async fn import_unions(
             continue;
         };
         let key = (fields.country, fields.name.to_lowercase());
-        if let Some(first) = seen.insert(key.clone(), line) {
-            errors.add_with("name", "err-duplicate-row", first);
-            push_errors(&mut report, line, &errors);
-        } else if existing.contains(&key) {
-            report.skipped += 1;
-        } else {
-            rows.push(fields);
-        }
+        keep.offer(&mut report, line, "name", Some(key), fields);
     }
-    if !report.errors.is_empty() {
-        return Ok(report);
-    }
-    report.inserted = write_rows(db, &rows, "unions").await?;
-    Ok(report)
+    keep.write(db, report, "unions").await
 }
 
 async fn import_branches(
@@ -207,8 +243,7 @@ async fn import_branches(
         .map(|b| (b.union_id, b.name.to_lowercase()))
         .collect();
     let mut report = Report::default();
-    let mut seen: HashMap<(UnionId, String), u64> = HashMap::new();
-    let mut rows = Vec::new();
+    let mut keep = Keep::new(existing);
     for (i, record) in records.iter().enumerate() {
         let line = line_of(i);
         let mut errors = FieldErrors::new();
@@ -258,20 +293,9 @@ async fn import_branches(
             continue;
         };
         let key = (fields.union_id, fields.name.to_lowercase());
-        if let Some(first) = seen.insert(key.clone(), line) {
-            errors.add_with("name", "err-duplicate-row", first);
-            push_errors(&mut report, line, &errors);
-        } else if existing.contains(&key) {
-            report.skipped += 1;
-        } else {
-            rows.push(fields);
-        }
+        keep.offer(&mut report, line, "name", Some(key), fields);
     }
-    if !report.errors.is_empty() {
-        return Ok(report);
-    }
-    report.inserted = write_rows(db, &rows, "branches").await?;
-    Ok(report)
+    keep.write(db, report, "branches").await
 }
 
 async fn import_people(
@@ -287,8 +311,7 @@ async fn import_people(
         .filter_map(|p| Some((p.branch_id, p.email?)))
         .collect();
     let mut report = Report::default();
-    let mut seen: HashMap<(Option<BranchId>, String), u64> = HashMap::new();
-    let mut rows = Vec::new();
+    let mut keep = Keep::new(existing);
     for (i, record) in records.iter().enumerate() {
         let line = line_of(i);
         let input = PersonInput {
@@ -314,24 +337,10 @@ async fn import_people(
             push_errors(&mut report, line, &errors);
             continue;
         };
-        match fields.email.clone().map(|e| (fields.branch_id, e)) {
-            Some(key) if existing.contains(&key) => report.skipped += 1,
-            Some(key) => {
-                if let Some(first) = seen.insert(key, line) {
-                    errors.add_with("email", "err-duplicate-row", first);
-                    push_errors(&mut report, line, &errors);
-                } else {
-                    rows.push(fields);
-                }
-            }
-            None => rows.push(fields),
-        }
+        let key = fields.email.clone().map(|e| (fields.branch_id, e));
+        keep.offer(&mut report, line, "email", key, fields);
     }
-    if !report.errors.is_empty() {
-        return Ok(report);
-    }
-    report.inserted = write_rows(db, &rows, "people").await?;
-    Ok(report)
+    keep.write(db, report, "people").await
 }
 
 /// A checked row, ready to be written.

@@ -14,11 +14,7 @@ use crate::auth::Action::*;
 use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::Route;
 
-const LIST_QUERY: &[(&str, &str)] = &[
-    ("q", "Search in names"),
-    ("page", "Page number, from 1"),
-    ("per_page", "Items per page, 1–200 (default 25)"),
-];
+const LIST_QUERY: &[(&str, &str)] = &[("q", "Search in names")];
 
 fn doc(
     summary: &'static str,
@@ -70,8 +66,6 @@ pub fn routes() -> Vec<Route> {
             query: &[
                 ("q", "Search in English and Ukrainian names"),
                 ("country", "GB or UA"),
-                ("page", "Page number, from 1"),
-                ("per_page", "Items per page, 1–200 (default 25)"),
             ],
             ..list_doc("List unions", schema::<api::UnionJson>())
         }),
@@ -106,8 +100,6 @@ pub fn routes() -> Vec<Route> {
                 ("country", "GB or UA"),
                 ("sector", "A sector code"),
                 ("region", "A region, exactly"),
-                ("page", "Page number, from 1"),
-                ("per_page", "Items per page, 1–200 (default 25)"),
             ],
             ..list_doc("List branches", schema::<api::BranchJson>())
         }),
@@ -139,8 +131,6 @@ pub fn routes() -> Vec<Route> {
             query: &[
                 ("q", "Search in names and e-mail addresses"),
                 ("branch_id", "Only this branch's people"),
-                ("page", "Page number, from 1"),
-                ("per_page", "Items per page, 1–200 (default 25)"),
             ],
             ..list_doc(
                 "List the people the caller may see",

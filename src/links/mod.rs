@@ -25,7 +25,7 @@ pub use redirect::Redirects;
 
 use crate::auth::Action::*;
 use crate::web::error::AppError;
-use crate::web::routes::{schema, ApiDoc, Schema, PAGING_QUERY};
+use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::{AppState, Route};
 
 /// This instance's redirect table, which the app keeps for the links area.
@@ -100,7 +100,6 @@ pub fn routes() -> Vec<Route> {
         Route::post("/links/{id}/copies", BranchLinks, pages::copy),
         // API.
         Route::get("/api/v1/links", BranchLinks, api::list).doc(ApiDoc {
-            query: PAGING_QUERY,
             list: true,
             ..doc(
                 "List short links, newest first (officers: originals and their branches' copies)",

@@ -26,11 +26,6 @@ fn doc(
     ApiDoc::new("speakers", summary, request, response, status)
 }
 
-const PAGING: [(&str, &str); 2] = [
-    ("page", "Page number, from 1"),
-    ("per_page", "Items per page, 1–200 (default 25)"),
-];
-
 pub fn routes() -> Vec<Route> {
     vec![
         // Pages.
@@ -104,7 +99,7 @@ pub fn routes() -> Vec<Route> {
         Route::post("/request-a-speaker", ViewPublic, pages::public_submit),
         // API.
         Route::get("/api/v1/speakers", ViewSpeakers, api::list_speakers).doc(ApiDoc {
-            query: &[("q", "Search in names and topics"), PAGING[0], PAGING[1]],
+            query: &[("q", "Search in names and topics")],
             list: true,
             ..doc(
                 "List speakers",
@@ -150,8 +145,6 @@ pub fn routes() -> Vec<Route> {
                 ("branch_id", "Only this branch's"),
                 ("speaker_id", "Only this speaker's"),
                 ("upcoming", "true: only those not yet over"),
-                PAGING[0],
-                PAGING[1],
             ],
             list: true,
             ..doc(
@@ -190,6 +183,7 @@ pub fn routes() -> Vec<Route> {
         )
         .doc(ApiDoc {
             list: true,
+            whole: true,
             ..doc(
                 "Speakers ranked for a request, best first, with reasons",
                 None,

@@ -10,7 +10,7 @@ pub mod store;
 pub use model::StatementId;
 
 use crate::auth::Action::*;
-use crate::web::routes::{schema, ApiDoc, Schema, PAGING_QUERY};
+use crate::web::routes::{schema, ApiDoc, Schema};
 use crate::web::Route;
 
 fn doc(
@@ -32,7 +32,6 @@ pub fn routes() -> Vec<Route> {
         Route::get("/statements/{id}/edit", ManageStatements, pages::edit_form),
         Route::post("/statements/{id}", ManageStatements, pages::edit),
         Route::get("/api/v1/statements", ViewPublic, api::list).doc(ApiDoc {
-            query: PAGING_QUERY,
             list: true,
             ..doc(
                 "List statements, newest first",

@@ -22,11 +22,6 @@ fn doc(
     ApiDoc::new("twinning", summary, request, response, status)
 }
 
-const PAGING: [(&str, &str); 2] = [
-    ("page", "Page number, from 1"),
-    ("per_page", "Items per page, 1–200 (default 25)"),
-];
-
 pub fn routes() -> Vec<Route> {
     vec![
         // Pages.
@@ -63,8 +58,6 @@ pub fn routes() -> Vec<Route> {
                     "proposed, introduced, agreed, active, dormant or ended",
                 ),
                 ("branch_id", "Only this branch's links"),
-                PAGING[0],
-                PAGING[1],
             ],
             list: true,
             ..doc(
@@ -94,6 +87,7 @@ pub fn routes() -> Vec<Route> {
                 ("limit", "How many, 1–100 (default 20)"),
             ],
             list: true,
+            whole: true,
             ..doc(
                 "Counterparts for a branch, best first, with the reasons",
                 None,
@@ -154,6 +148,7 @@ pub fn routes() -> Vec<Route> {
         )
         .doc(ApiDoc {
             list: true,
+            whole: true,
             ..doc(
                 "The link's activity log, newest first",
                 None,
@@ -179,8 +174,6 @@ pub fn routes() -> Vec<Route> {
                     "open, adopted or delivered (visitors see open ones only)",
                 ),
                 ("branch_id", "Needs of, or adopted by, this branch"),
-                PAGING[0],
-                PAGING[1],
             ],
             list: true,
             ..doc(

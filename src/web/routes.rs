@@ -57,10 +57,13 @@ pub struct ApiDoc {
     /// The type of the success response, and its status.
     pub response: Option<Schema>,
     pub status: u16,
-    /// Query parameters a list takes.
+    /// Query parameters the route takes (a list's filters; the paging of a
+    /// list is added to every list).
     pub query: &'static [(&'static str, &'static str)],
     /// The response is a page of a list: `{"items", "page", "per_page", "total"}`.
     pub list: bool,
+    /// …which comes whole, in one page (a ranking): it takes no paging.
+    pub whole: bool,
 }
 
 /// The query parameters of every paged list.
@@ -86,6 +89,7 @@ impl ApiDoc {
             status,
             query: &[],
             list: false,
+            whole: false,
         }
     }
 }
