@@ -32,8 +32,6 @@ pub enum StartError {
     Db(#[from] DbError),
     #[error("bad mail settings: {0}")]
     Mail(String),
-    #[error("could not write the OpenAPI document: {0}")]
-    Document(String),
     #[error("could not listen on {addr}")]
     Bind {
         addr: SocketAddr,
@@ -78,19 +76,25 @@ pub fn all_routes() -> Vec<Route> {
     routes
 }
 
-/// The OpenAPI document, made once from the route table when the app is built.
-struct ApiDocument(Bytes);
-
-async fn openapi(State(app): State<AppState>) -> Result<Response, AppError> {
-    let ApiDocument(json) = app.kept::<ApiDocument>()?;
-    Ok((
+/// The OpenAPI document, made from the route table when first asked for
+/// (building it at start-up would cost every instance its memory, for a
+/// page few people read) and the same for every instance in the process.
+async fn openapi() -> Response {
+    static DOCUMENT: std::sync::OnceLock<Bytes> = std::sync::OnceLock::new();
+    let json = DOCUMENT.get_or_init(|| {
+        // Serialising a tree of JSON values cannot fail.
+        serde_json::to_vec(&crate::openapi::document(&route_table()))
+            .unwrap_or_default()
+            .into()
+    });
+    (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
         json.clone(),
     )
-        .into_response())
+        .into_response()
 }
 
 /// The route table without handlers, for the OpenAPI document and tests.
@@ -145,11 +149,8 @@ impl App {
                 .await
                 .map_err(StartError::from)?,
         );
-        let document = serde_json::to_vec(&crate::openapi::document(&route_table()))
-            .map_err(|e| StartError::Document(e.to_string()))?;
         let mut kept = axum::http::Extensions::new();
         kept.insert(links.clone());
-        kept.insert(Arc::new(ApiDocument(Bytes::from(document))));
         let state = AppState::new(crate::web::Shared {
             kept,
             pages: Arc::new(crate::web::cache::PageCache::new(db.changes())),
