@@ -34,9 +34,10 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(buf)
 }
 
-/// A one-time key for a form (128 bits, as hex): unguessable, from the
-/// thread's cryptographically secure generator (seeded by the operating
-/// system), so that a page served to a crowd costs no system call per form.
+/// A one-time key for a form, or a visitor's CSRF token (128 bits, as hex):
+/// unguessable, from the thread's cryptographically secure generator
+/// (seeded by the operating system), so that a page served to a crowd
+/// costs no system call per form or visitor.
 pub fn form_key() -> String {
     let mut buf = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut buf);
