@@ -5,8 +5,8 @@
 
 use crate::auth::{password, store, Role, UserId};
 use crate::common::ids::BranchId;
-use crate::common::input::{is_plausible_email, normalise_email, FieldErrors};
-use crate::db::Db;
+use crate::common::input::{is_plausible_email, line, normalise_email, FieldErrors};
+use crate::db::{Conn, Db};
 use crate::directory::store as directory;
 use crate::i18n::Lang;
 use crate::web::error::AppError;
@@ -32,31 +32,28 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(Box::new(e)))
 }
 
-/// Creates an account. `by` is the administrator who made it (none for the
-/// command line and the demo), for the audit log.
-pub async fn create_account(
-    db: &Db,
-    by: Option<UserId>,
-    new: NewAccount<'_>,
-) -> Result<UserId, AppError> {
+/// A new account whose every field passed the checks, its password hashed.
+pub struct CheckedAccount {
+    email: String,
+    name: String,
+    role: Role,
+    branches: Vec<BranchId>,
+    password_hash: String,
+    lang: Option<Lang>,
+}
+
+/// Checks a new account: each problem named on its field.
+pub async fn check_account(db: &Db, new: NewAccount<'_>) -> Result<CheckedAccount, AppError> {
     let mut errors = FieldErrors::new();
     let email = normalise_email(new.email);
     if !is_plausible_email(&email) {
         errors.add("email", "err-email");
     }
-    let name = new
-        .name
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| email.split('@').next().unwrap_or(""))
-        .to_owned();
-    if name.is_empty() {
-        errors.add("name", "err-required");
-    } else if name.chars().count() > 200 {
-        errors.add_with("name", "err-too-long", 200);
-    } else if name.chars().any(char::is_control) {
-        errors.add("name", "err-control-chars");
-    }
+    let typed_name = new.name.filter(|n| !n.trim().is_empty());
+    let name = match typed_name {
+        Some(n) => line(Some(n), None, "name", 200, true, &mut errors),
+        None => email.split('@').next().unwrap_or("").to_owned(),
+    };
     let role = Role::parse(new.role);
     match role {
         None => errors.add("role", "err-choice"),
@@ -76,27 +73,50 @@ pub async fn create_account(
     let (Some(role), true) = (role, errors.is_empty()) else {
         return Err(errors.into());
     };
-    let hash = hash_password(new.password.to_owned()).await?;
-    let mut tx = db.write().await?;
-    let id = store::create_user(
-        &mut tx,
+    Ok(CheckedAccount {
+        password_hash: hash_password(new.password.to_owned()).await?,
+        email,
+        name,
+        role,
+        branches: new.branches.to_vec(),
+        lang: new.lang,
+    })
+}
+
+/// Writes a checked account inside the caller's transaction; an address
+/// already in use is a duplicate.
+pub async fn insert_account(conn: &mut Conn, a: &CheckedAccount) -> Result<UserId, AppError> {
+    store::create_user(
+        conn,
         store::NewUser {
-            email: &email,
-            name: &name,
-            role,
-            password_hash: &hash,
-            branches: new.branches,
-            lang: new.lang,
+            email: &a.email,
+            name: &a.name,
+            role: a.role,
+            password_hash: &a.password_hash,
+            branches: &a.branches,
+            lang: a.lang,
         },
     )
     .await
-    .map_err(AppError::duplicate_of("email", "err-account-exists"))?;
+    .map_err(AppError::duplicate_of("email", "err-account-exists"))
+}
+
+/// Creates an account. `by` is the administrator who made it (none for the
+/// command line and the demo), for the audit log.
+pub async fn create_account(
+    db: &Db,
+    by: Option<UserId>,
+    new: NewAccount<'_>,
+) -> Result<UserId, AppError> {
+    let account = check_account(db, new).await?;
+    let mut tx = db.write().await?;
+    let id = insert_account(&mut tx, &account).await?;
     tx.commit().await?;
     store::audit(
         db,
         by,
         "account_created",
-        &format!("account={id} role={}", role.as_str()),
+        &format!("account={id} role={}", account.role.as_str()),
     )
     .await?;
     Ok(id)

@@ -6,13 +6,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::actions::{check_account, insert_account, NewAccount};
 use crate::auth::password::{self, Verified};
 use crate::auth::{store, Action, Role, UserId};
 use crate::common::input::FieldErrors;
 use crate::db::Db;
 use crate::i18n::Lang;
 use crate::web::context::{clear_cookie, cookie, LANG_COOKIE, SESSION_COOKIE};
-use crate::web::error::AppError;
+use crate::web::error::{form_errors, AppError};
 use crate::web::extract::{Form, Query};
 use crate::web::{page, page_with_status, safe_local_path, see_other, AppState, Ctx, Route};
 
@@ -284,62 +285,47 @@ async fn setup_form(
 async fn setup(
     State(app): State<AppState>,
     ctx: Ctx,
-    Form(mut form): Form<SetupForm>,
+    Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     if !setup_token_valid(&app.db, &form.token).await? {
         return Err(AppError::NotFound);
     }
-    let email = crate::common::input::normalise_email(&form.email);
+    // The first administrator is checked as every account is, and must
+    // give a name and type the password twice.
     let mut errors = FieldErrors::new();
-    let name = form.name.trim().to_owned();
-    if name.is_empty() {
+    if form.name.trim().is_empty() {
         errors.add("name", "err-required");
-    } else if name.chars().count() > 200 {
-        errors.add_with("name", "err-too-long", 200);
     }
-    if !crate::common::input::is_plausible_email(&email) {
-        errors.add("email", "err-email");
-    }
-    password::check_policy(&form.password, &email, "password", &mut errors);
     if form.password != form.password_confirm {
         errors.add("password_confirm", "err-password-mismatch");
     }
-    if !errors.is_empty() {
-        form.password.clear();
-        form.password_confirm.clear();
-        let token = form.token.clone();
-        return page_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            SetupPage {
-                ctx,
-                token,
-                form,
-                errors,
-            },
-        );
-    }
-    let password = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(Box::new(e)))?;
+    let checked = check_account(
+        &app.db,
+        NewAccount {
+            email: &form.email,
+            name: Some(&form.name),
+            role: Role::Admin.as_str(),
+            branches: &[],
+            password: &form.password,
+            lang: Some(ctx.lang),
+        },
+    )
+    .await;
+    let account = match checked {
+        Ok(account) if errors.is_empty() => account,
+        Ok(_) => return setup_again(ctx, form, errors),
+        Err(e) => {
+            errors.extend(form_errors(e)?);
+            return setup_again(ctx, form, errors);
+        }
+    };
     let mut tx = app.db.write().await?;
     // Deleting the token inside the transaction makes it single-use even if
     // two people submit the form at once.
     if !store::delete_setting(&mut tx, SETUP_TOKEN).await? {
         return Err(AppError::NotFound);
     }
-    let user = store::create_user(
-        &mut tx,
-        store::NewUser {
-            email: &email,
-            name: &name,
-            role: Role::Admin,
-            password_hash: &hash,
-            branches: &[],
-            lang: Some(ctx.lang),
-        },
-    )
-    .await?;
+    let user = insert_account(&mut tx, &account).await?;
     tx.commit().await?;
     store::audit(
         &app.db,
@@ -352,6 +338,22 @@ async fn setup(
     let mut response = see_other("/");
     response.headers_mut().append(header::SET_COOKIE, session);
     Ok(response)
+}
+
+/// The setup form again, with its problems and without the passwords.
+fn setup_again(ctx: Ctx, mut form: SetupForm, errors: FieldErrors) -> Result<Response, AppError> {
+    form.password.clear();
+    form.password_confirm.clear();
+    let token = form.token.clone();
+    page_with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        SetupPage {
+            ctx,
+            token,
+            form,
+            errors,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]

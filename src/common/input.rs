@@ -77,6 +77,13 @@ impl FieldErrors {
             .collect()
     }
 
+    /// Adds another check's errors, each field keeping its first problem.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, error) in other.0 {
+            self.0.entry(field).or_insert(error);
+        }
+    }
+
     /// `Ok(())` when nothing was wrong, else the errors (a 422 in a handler).
     pub fn into_result(self) -> Result<(), FieldErrors> {
         if self.is_empty() {

@@ -8,7 +8,7 @@ use super::mail::{self, Kind, Recipient};
 use super::model::*;
 use super::store::{self, Visible};
 use crate::auth::{Action, Principal, Scope};
-use crate::common::input::FieldErrors;
+use crate::common::input::{long_text, FieldErrors};
 use crate::db::{Conn, Db};
 use crate::directory::store as directory;
 use crate::outbox;
@@ -195,21 +195,18 @@ pub async fn act(
     };
     let mut errors = FieldErrors::new();
     let speaker_id = match verb {
-        Verb::Offer => match input
-            .speaker_id
-            .as_ref()
-            .map(|s| s.as_text().parse::<SpeakerId>())
-        {
-            Some(Ok(s)) => Some(s),
-            Some(Err(())) => {
-                errors.add("speaker_id", "err-unknown-speaker");
-                None
-            }
-            None => {
+        Verb::Offer => {
+            let chosen = crate::common::input::id(
+                input.speaker_id.as_ref(),
+                "speaker_id",
+                "err-unknown-speaker",
+                &mut errors,
+            );
+            if chosen.is_none() {
                 errors.add("speaker_id", "err-required");
-                None
             }
-        },
+            chosen
+        }
         _ => request.speaker_id,
     };
     let report = if verb == Verb::Report {
@@ -224,16 +221,7 @@ pub async fn act(
                 0
             }
         };
-        let text = input.report.clone().unwrap_or_default().trim().to_owned();
-        if text.chars().count() > 4000 {
-            errors.add_with("report", "err-too-long", 4000);
-        }
-        if text
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
-            errors.add("report", "err-control-chars");
-        }
+        let text = long_text(input.report.as_deref(), None, "report", 4000, &mut errors);
         Some((attendance, text))
     } else {
         None
