@@ -695,3 +695,13 @@ field-link-statement = Statement (number, optional)
 field-link-action = The action it promotes
 link-no-action = None
 err-unknown-statement = There is no statement with that number.
+
+# Each side's agreement to a twinning.
+side-gb = The British branch
+side-ua = The Ukrainian branch
+twinning-agreed-on = Agreed on { $arg }.
+twinning-not-agreed = Has not agreed yet.
+twinning-agree-note = The link is agreed, and each branch's officers can see the other's contacts, only when both branches have agreed.
+twinning-agree-for = Agree for { $arg }
+err-agree-side = Say which branch you agree for.
+err-already-agreed = This branch has agreed already.

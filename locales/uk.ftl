@@ -701,3 +701,13 @@ field-link-statement = Заява (номер, необов'язково)
 field-link-action = Дія, яку воно просуває
 link-no-action = Жодна
 err-unknown-statement = Заяви з таким номером немає.
+
+# Each side's agreement to a twinning.
+side-gb = Британський осередок
+side-ua = Український осередок
+twinning-agreed-on = Погодився { $arg }.
+twinning-not-agreed = Ще не погодився.
+twinning-agree-note = Зв’язок погоджено, і посадовці кожного осередку бачать контакти іншого, лише коли погодилися обидва осередки.
+twinning-agree-for = Погодитися за: { $arg }
+err-agree-side = Укажіть, за який осередок ви погоджуєтеся.
+err-already-agreed = Цей осередок уже погодився.

@@ -972,7 +972,14 @@ impl Demo<'_> {
                 twinning::propose(self.db, &self.who, Some(branches[gb]), Some(branches[ua]))
                     .await?;
             for &verb in verbs {
-                twinning::act(self.db, &self.who, link.id, verb).await?;
+                if verb == Agree {
+                    // Each branch agrees, the coordinator acting for both.
+                    for side in [Side::Gb, Side::Ua] {
+                        twinning::agree(self.db, &self.who, link.id, Some(side)).await?;
+                    }
+                } else {
+                    twinning::act(self.db, &self.who, link.id, verb).await?;
+                }
             }
             if verbs.last() != Some(&Activate) {
                 continue;

@@ -473,7 +473,7 @@ fn addressees(rows: &[sqlx::any::AnyRow]) -> Result<Vec<(String, Option<Lang>)>,
 }
 
 /// The branches whose officers may see this branch's people because of a
-/// live link: its twins.
+/// link both sides have agreed to and that has not ended: its twins.
 pub async fn twins_of(conn: &mut Conn, branches: &[BranchId]) -> Result<Vec<BranchId>, DbError> {
     if branches.is_empty() {
         return Ok(Vec::new());
@@ -485,7 +485,9 @@ pub async fn twins_of(conn: &mut Conn, branches: &[BranchId]) -> Result<Vec<Bran
         &format!("(gb_branch_id IN ({marks}) OR ua_branch_id IN ({marks}))"),
         ids.iter().chain(ids.iter()).map(|&i| Value::Int(i)),
     );
+    // Contacts open only once both sides have agreed, until the link ends.
     w.and("status <> ?", [Value::Text("ended".into())]);
+    w.and("gb_agreed_at IS NOT NULL AND ua_agreed_at IS NOT NULL", []);
     let q = format!(
         "SELECT gb_branch_id, ua_branch_id FROM twinnings{}",
         w.sql()

@@ -63,6 +63,11 @@ const FILES: &[(i64, &str, &str)] = &[
         "statements",
         include_str!("../../migrations/0009_statements.sql"),
     ),
+    (
+        10,
+        "twinning agreement",
+        include_str!("../../migrations/0010_twinning_agreement.sql"),
+    ),
 ];
 
 /// The migrations as one engine runs them.

@@ -98,12 +98,98 @@ fn may_move(who: &Principal, link: &Twinning) -> bool {
         || who.may_at(Action::MoveTwinnings, Some(link.ua_branch_id))
 }
 
+/// The side an agreement is for: an officer agrees for their own branch
+/// (and may not name the other side); a coordinator must say which side
+/// they act for.
+fn agreeing_side(who: &Principal, link: &Twinning, named: Option<Side>) -> Result<Side, AppError> {
+    let own: Vec<Side> = Side::ALL
+        .iter()
+        .copied()
+        .filter(|&s| match who.account() {
+            Some(a) => a.branches.contains(&link.branch(s)),
+            None => false,
+        })
+        .collect();
+    match (own.as_slice(), named) {
+        ([side], None) => Ok(*side),
+        (_, Some(side)) if own.contains(&side) => Ok(side),
+        (_, Some(side)) if who.may(Action::ProposeTwinnings) => Ok(side),
+        (_, Some(_)) => Err(AppError::Forbidden),
+        (_, None) => Err(AppError::Invalid(FieldErrors::one(
+            "side",
+            "err-agree-side",
+        ))),
+    }
+}
+
+/// The side named in `?side=` (`gb` or `ua`), if any: a coordinator's choice.
+pub fn named_side(text: Option<&str>) -> Result<Option<Side>, AppError> {
+    let mut errors = FieldErrors::new();
+    let side = match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => crate::common::input::choice(Some(t), None, "side", Side::parse, &mut errors),
+    };
+    errors.into_result()?;
+    Ok(side)
+}
+
+/// One side agrees to twin; the link is agreed, and each branch's officers
+/// may read the other's people, only once both sides have. A coordinator
+/// agreeing for a branch is recorded in the audit log.
+pub async fn agree(
+    db: &Db,
+    who: &Principal,
+    id: TwinningId,
+    side: Option<Side>,
+) -> Result<Twinning, AppError> {
+    let link = get_link(db, who, id).await?;
+    if !may_move(who, &link) {
+        return Err(AppError::NotFound);
+    }
+    let side = agreeing_side(who, &link, side)?;
+    match super::model::agree(&link, side) {
+        Err(AgreeRefusal::NotNow) => {
+            return Err(AppError::conflict("not_allowed_now", "err-transition"))
+        }
+        Err(AgreeRefusal::AlreadyAgreed) => {
+            return Err(AppError::conflict("already_agreed", "err-already-agreed"))
+        }
+        Ok(_) => {}
+    }
+    let mut tx = db.write().await?;
+    if !store::record_agreement(&mut tx, id, side).await? {
+        return Err(AppError::conflict("changed", "err-stale"));
+    }
+    tx.commit().await?;
+    let for_own_branch = who
+        .account()
+        .is_some_and(|a| a.branches.contains(&link.branch(side)));
+    if !for_own_branch {
+        crate::auth::store::audit(
+            db,
+            who.account().map(|a| a.id),
+            "twinning_agreed_for",
+            &format!(
+                "twinning={id} side={} branch={}",
+                side.code(),
+                link.branch(side)
+            ),
+        )
+        .await?;
+    }
+    get_link(db, who, id).await
+}
+
+/// Moves a link by any verb but `agree` (which records a side: see [`agree`]).
 pub async fn act(
     db: &Db,
     who: &Principal,
     id: TwinningId,
     verb: LinkVerb,
 ) -> Result<Twinning, AppError> {
+    if verb == LinkVerb::Agree {
+        return agree(db, who, id, None).await;
+    }
     let link = get_link(db, who, id).await?;
     if !may_move(who, &link) {
         return Err(AppError::NotFound);

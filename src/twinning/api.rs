@@ -27,6 +27,11 @@ pub struct TwinningJson {
     pub gb_branch_id: BranchId,
     pub ua_branch_id: BranchId,
     pub status: LinkStatus,
+    /// When the British branch agreed to twin; null while it has not.
+    pub gb_agreed_at: Option<String>,
+    /// When the Ukrainian branch agreed; the link is agreed, and contacts
+    /// open, only once both have.
+    pub ua_agreed_at: Option<String>,
     /// When activity was last logged (or the link last started or revived).
     pub last_activity_at: String,
     pub version: i64,
@@ -73,6 +78,8 @@ pub fn twinning_json(t: Twinning) -> TwinningJson {
         gb_branch_id: t.gb_branch_id,
         ua_branch_id: t.ua_branch_id,
         status: t.status,
+        gb_agreed_at: t.gb_agreed_at.map(rfc3339),
+        ua_agreed_at: t.ua_agreed_at.map(rfc3339),
         last_activity_at: rfc3339(t.last_activity_at),
         version: t.version,
     }
@@ -252,7 +259,23 @@ macro_rules! link_verb {
 }
 
 link_verb!(introduce, LinkVerb::Introduce);
-link_verb!(agree, LinkVerb::Agree);
+/// `?side=gb|ua`: the branch a coordinator agrees for.
+#[derive(Deserialize, Default)]
+pub struct SideQuery {
+    pub side: Option<String>,
+}
+
+pub async fn agree(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<TwinningId>,
+    Query(q): Query<SideQuery>,
+) -> Result<Json<TwinningJson>, AppError> {
+    let side = actions::named_side(q.side.as_deref())?;
+    Ok(Json(twinning_json(
+        actions::agree(&app.db, &ctx.principal, id, side).await?,
+    )))
+}
 link_verb!(activate, LinkVerb::Activate);
 link_verb!(pause, LinkVerb::Pause);
 link_verb!(end, LinkVerb::End);

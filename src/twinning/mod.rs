@@ -112,12 +112,18 @@ pub fn routes() -> Vec<Route> {
             Some(schema::<api::TwinningJson>()),
             200,
         )),
-        Route::post("/api/v1/twinnings/{id}/agree", MoveTwinnings, api::agree).doc(doc(
-            "Both sides agree to twin",
-            None,
-            Some(schema::<api::TwinningJson>()),
-            200,
-        )),
+        Route::post("/api/v1/twinnings/{id}/agree", MoveTwinnings, api::agree).doc(ApiDoc {
+            query: &[(
+                "side",
+                "gb or ua: the branch a coordinator agrees for (audited); officers agree for their own",
+            )],
+            ..doc(
+                "One side agrees to twin; the link is agreed, and contacts open, once both have",
+                None,
+                Some(schema::<api::TwinningJson>()),
+                200,
+            )
+        }),
         Route::post(
             "/api/v1/twinnings/{id}/activate",
             MoveTwinnings,

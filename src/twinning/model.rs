@@ -17,6 +17,11 @@ pub use crate::common::ids::{ActivityId, NeedId, TwinningId};
 pub const DORMANT_AFTER_DAYS: i64 = 90;
 
 vocabulary!(
+    /// A side of a link: the British branch, or the Ukrainian one.
+    Side, "side-", { Gb => "gb", Ua => "ua" }
+);
+
+vocabulary!(
     /// Where a link stands.
     LinkStatus, "link-", {
         Proposed => "proposed",
@@ -251,8 +256,64 @@ pub struct Twinning {
     pub ua_branch_name: String,
     pub ua_branch_name_uk: Option<String>,
     pub status: LinkStatus,
+    /// When each side agreed to twin (Unix seconds); none while it has not.
+    pub gb_agreed_at: Option<i64>,
+    pub ua_agreed_at: Option<i64>,
     pub last_activity_at: i64,
     pub version: i64,
+}
+
+impl Twinning {
+    pub fn branch(&self, side: Side) -> BranchId {
+        match side {
+            Side::Gb => self.gb_branch_id,
+            Side::Ua => self.ua_branch_id,
+        }
+    }
+
+    pub fn agreed_at(&self, side: Side) -> Option<i64> {
+        match side {
+            Side::Gb => self.gb_agreed_at,
+            Side::Ua => self.ua_agreed_at,
+        }
+    }
+
+    /// Whether each branch's officers may read the other's people: only
+    /// once both sides have agreed, and until the link ends.
+    pub fn contacts_open(&self) -> bool {
+        self.gb_agreed_at.is_some()
+            && self.ua_agreed_at.is_some()
+            && self.status != LinkStatus::Ended
+    }
+}
+
+/// Why a side's agreement is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgreeRefusal {
+    /// Only an introduced link is waiting for agreement.
+    NotNow,
+    /// That side has agreed already.
+    AlreadyAgreed,
+}
+
+/// One side agrees to twin. A link is agreed, and its contacts open, only
+/// when both sides have: the answer is the status the link then has.
+pub fn agree(link: &Twinning, side: Side) -> Result<LinkStatus, AgreeRefusal> {
+    if link.status != LinkStatus::Introduced {
+        return Err(AgreeRefusal::NotNow);
+    }
+    if link.agreed_at(side).is_some() {
+        return Err(AgreeRefusal::AlreadyAgreed);
+    }
+    let other = match side {
+        Side::Gb => Side::Ua,
+        Side::Ua => Side::Gb,
+    };
+    Ok(if link.agreed_at(other).is_some() {
+        LinkStatus::Agreed
+    } else {
+        LinkStatus::Introduced
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -431,6 +492,44 @@ impl NeedInput {
 mod tests {
     use super::*;
     use crate::money::Currency;
+
+    fn introduced(gb: Option<i64>, ua: Option<i64>) -> Twinning {
+        Twinning {
+            id: TwinningId(1),
+            gb_branch_id: BranchId(1),
+            gb_branch_name: "GB".into(),
+            ua_branch_id: BranchId(2),
+            ua_branch_name: "UA".into(),
+            ua_branch_name_uk: None,
+            status: LinkStatus::Introduced,
+            gb_agreed_at: gb,
+            ua_agreed_at: ua,
+            last_activity_at: 0,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_link_is_agreed_only_when_both_sides_have_agreed() {
+        let none = introduced(None, None);
+        assert_eq!(agree(&none, Side::Gb), Ok(LinkStatus::Introduced));
+        assert!(!none.contacts_open());
+        let gb = introduced(Some(5), None);
+        assert_eq!(agree(&gb, Side::Gb), Err(AgreeRefusal::AlreadyAgreed));
+        assert_eq!(agree(&gb, Side::Ua), Ok(LinkStatus::Agreed));
+        assert!(!gb.contacts_open(), "one side's agreement opens nothing");
+        let both = Twinning {
+            status: LinkStatus::Agreed,
+            ..introduced(Some(5), Some(6))
+        };
+        assert!(both.contacts_open());
+        assert_eq!(agree(&both, Side::Ua), Err(AgreeRefusal::NotNow));
+        let ended = Twinning {
+            status: LinkStatus::Ended,
+            ..both
+        };
+        assert!(!ended.contacts_open(), "an ended link closes them again");
+    }
 
     #[test]
     fn the_link_life_cycle_allows_exactly_these_moves() {
@@ -618,6 +717,7 @@ mod tests {
     fn every_code_and_reason_has_words_in_both_languages() {
         let mut keys: Vec<&str> = Vec::new();
         keys.extend(LinkStatus::ALL.iter().map(|v| v.label_key()));
+        keys.extend(Side::ALL.iter().map(|v| v.label_key()));
         keys.extend(LinkVerb::ALL.iter().map(|v| v.label_key()));
         keys.extend(ActivityKind::ALL.iter().map(|v| v.label_key()));
         keys.extend(Urgency::ALL.iter().map(|v| v.label_key()));

@@ -84,12 +84,31 @@ struct LinkPage {
     link: Twinning,
     activities: Vec<Activity>,
     verbs: Vec<LinkVerb>,
+    /// The agreements this viewer may give: for their own branch (no side
+    /// named), or, for a coordinator, for each branch that has not agreed.
+    agreements: Vec<Option<Side>>,
     may_log: bool,
     form: ActivityForm,
     errors: FieldErrors,
 }
 
 impl LinkPage {
+    /// "Agreed on 3 Dec 2026" or "Waiting for its agreement", for a side.
+    fn agreement(&self, side: &Side) -> String {
+        match self.link.agreed_at(*side) {
+            Some(at) => self.ctx.tr.t1(
+                "twinning-agreed-on",
+                "arg",
+                crate::common::clock::day_of(at).to_string(),
+            ),
+            None => self.ctx.tr.t("twinning-not-agreed"),
+        }
+    }
+
+    fn sides(&self) -> &'static [Side] {
+        Side::ALL
+    }
+
     fn kinds(&self) -> &'static [ActivityKind] {
         ActivityKind::ALL
     }
@@ -133,7 +152,28 @@ async fn link_page(
         LinkVerb::ALL
             .iter()
             .copied()
-            .filter(|&v| link_transition(link.status, v).is_some())
+            .filter(|&v| v != LinkVerb::Agree && link_transition(link.status, v).is_some())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let waiting =
+        |side: &Side| link.status == LinkStatus::Introduced && link.agreed_at(*side).is_none();
+    let own: Vec<Side> = Side::ALL
+        .iter()
+        .copied()
+        .filter(|&s| {
+            ctx.account()
+                .is_some_and(|a| a.branches.contains(&link.branch(s)))
+        })
+        .collect();
+    let agreements: Vec<Option<Side>> = if own.len() == 1 {
+        own.iter().filter(|s| waiting(s)).map(|_| None).collect()
+    } else if ctx.may(Action::ProposeTwinnings) {
+        Side::ALL
+            .iter()
+            .filter(|s| waiting(s))
+            .map(|&s| Some(s))
             .collect()
     } else {
         Vec::new()
@@ -147,6 +187,7 @@ async fn link_page(
             link,
             activities,
             verbs,
+            agreements,
             may_log,
             form,
             errors,
@@ -217,7 +258,25 @@ macro_rules! verb_page {
 }
 
 verb_page!(introduce, LinkVerb::Introduce);
-verb_page!(agree, LinkVerb::Agree);
+/// Agreeing, for one's own branch, or for a branch a coordinator names.
+pub async fn agree(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<TwinningId>,
+    Query(q): Query<super::api::SideQuery>,
+) -> Result<Response, AppError> {
+    let result = match actions::named_side(q.side.as_deref()) {
+        Ok(side) => actions::agree(&app.db, &ctx.principal, id, side).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/twinnings/{id}"))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            link_page(&app, ctx, id, ActivityForm::default(), errors).await
+        }
+    }
+}
 verb_page!(activate, LinkVerb::Activate);
 verb_page!(pause, LinkVerb::Pause);
 verb_page!(end, LinkVerb::End);

@@ -19,7 +19,8 @@ fn bad(col: &str, value: &str) -> sqlx::Error {
 
 const LINK_COLUMNS: &str =
     "t.id, t.gb_branch_id, g.name AS gb_name, t.ua_branch_id, a.name AS ua_name,
-    a.name_uk AS ua_name_uk, t.status, t.last_activity_at, t.version";
+    a.name_uk AS ua_name_uk, t.status, t.gb_agreed_at, t.ua_agreed_at, t.last_activity_at,
+    t.version";
 const LINK_FROM: &str = " FROM twinnings t
     JOIN branches g ON g.id = t.gb_branch_id
     JOIN branches a ON a.id = t.ua_branch_id";
@@ -36,6 +37,8 @@ fn link_from(row: &AnyRow) -> Result<Twinning, sqlx::Error> {
             .try_get::<Option<String>, _>("ua_name_uk")?
             .filter(|n| !n.is_empty()),
         status: LinkStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+        gb_agreed_at: row.try_get("gb_agreed_at")?,
+        ua_agreed_at: row.try_get("ua_agreed_at")?,
         last_activity_at: row.try_get("last_activity_at")?,
         version: row.try_get("version")?,
     })
@@ -126,6 +129,33 @@ pub async fn insert_link(
     .fetch_one(&mut *conn)
     .await?;
     Ok(TwinningId(row.try_get("id")?))
+}
+
+/// Records one side's agreement, if the link is still waiting for it, and
+/// makes the link agreed when the other side has agreed too: in one
+/// statement, so that both sides agreeing at the same moment still end
+/// agreed. False when the link moved on or that side had agreed already.
+pub async fn record_agreement(
+    conn: &mut Conn,
+    id: TwinningId,
+    side: Side,
+) -> Result<bool, DbError> {
+    let (own, other) = match side {
+        Side::Gb => ("gb_agreed_at", "ua_agreed_at"),
+        Side::Ua => ("ua_agreed_at", "gb_agreed_at"),
+    };
+    let sql = format!(
+        "UPDATE twinnings SET {own} = $1,
+             status = CASE WHEN {other} IS NOT NULL THEN 'agreed' ELSE status END,
+             version = version + 1, updated_at = $1
+         WHERE id = $2 AND status = 'introduced' AND {own} IS NULL"
+    );
+    let done = sqlx::query(&sql)
+        .bind(clock::now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Moves a link if nobody moved it first. Reviving or starting a link

@@ -89,6 +89,7 @@ db_test!(
         for (client, verb) in [
             (&gb_client, "introduce"),
             (&ua_client, "agree"),
+            (&gb_client, "agree"),
             (&gb_client, "activate"),
         ] {
             let response = client.post_form(&format!("{link_path}/{verb}"), &[]).await;
@@ -339,7 +340,7 @@ db_test!(
         app.user(Role::Coordinator, &[]).await;
         let link = app.twinning(gb, ua).await;
         let coordinator = app.api_as(Role::Coordinator, &[]).await;
-        for verb in ["introduce", "agree", "activate"] {
+        for verb in ["introduce", "agree?side=gb", "agree?side=ua", "activate"] {
             coordinator
                 .json(
                     Method::POST,
@@ -405,7 +406,6 @@ db_test!(
         let ua = app.branch(ua_union, "Near the front").await;
         let secret = app.person(Some(ua), "Partner At Risk", true).await;
         let link = app.twinning(twin, ua).await;
-        let _ = link;
 
         // An unrelated officer: not by API, not by page.
         let stranger = app.api_as(Role::BranchOfficer, &[unrelated]).await;
@@ -421,8 +421,35 @@ db_test!(
         let (_, html) = stranger_page.get_text(&format!("/branches/{ua}")).await;
         assert!(!html.contains("Partner At Risk"));
 
-        // The twin's officer can, and the view is in the audit log.
+        // The twin's officer cannot while the link is only proposed, nor
+        // once the British side alone has agreed…
         let twin_officer = app.api_as(Role::BranchOfficer, &[twin]).await;
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let path = format!("/api/v1/people/{secret}");
+        let read = || twin_officer.get_json(&path);
+        assert_eq!(read().await.0, StatusCode::NOT_FOUND, "only proposed");
+        for verb in ["introduce", "agree?side=gb"] {
+            let (status, body) = coordinator
+                .json(
+                    Method::POST,
+                    &format!("/api/v1/twinnings/{link}/{verb}"),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{verb}: {body}");
+        }
+        assert_eq!(read().await.0, StatusCode::NOT_FOUND, "one side agreed");
+        // …but once the Ukrainian side has agreed too, and the view is in
+        // the audit log.
+        let (status, body) = coordinator
+            .json(
+                Method::POST,
+                &format!("/api/v1/twinnings/{link}/agree?side=ua"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "agreed");
         let (status, person) = twin_officer
             .get_json(&format!("/api/v1/people/{secret}"))
             .await;
@@ -477,5 +504,80 @@ db_test!(
             "the public page withholds an at-risk branch's name"
         );
         assert!(html.contains("details withheld"));
+    }
+);
+
+// A twinning is agreed only when both branches have agreed, each through
+// its own officers; one side cannot agree for the other, nor activate a
+// link the other has not agreed to, and a coordinator who agrees for a
+// branch is in the audit log.
+db_test!(
+    each_side_agrees_for_itself_and_contacts_open_only_then,
+    |app| {
+        let gb_union = app.union("PCS", Country::Gb).await;
+        let ua_union = app.union("FPU", Country::Ua).await;
+        let gb = app.branch(gb_union, "Civil servants").await;
+        let ua = app.branch(ua_union, "Rescue workers").await;
+        let partner = app.person(Some(ua), "Partner Contact", false).await;
+        let link = app.twinning(gb, ua).await;
+        let gb_officer = app.api_as(Role::BranchOfficer, &[gb]).await;
+        let ua_officer = app.api_as(Role::BranchOfficer, &[ua]).await;
+        let post = |client: &crate::helpers::Client, verb: &str| {
+            let path = format!("/api/v1/twinnings/{link}/{verb}");
+            let client = client.clone();
+            async move { client.json(Method::POST, &path, json!({})).await }
+        };
+        assert_eq!(post(&gb_officer, "introduce").await.0, StatusCode::OK);
+        let (status, body) = post(&gb_officer, "agree").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "introduced", "one side is not both");
+        assert!(body["gb_agreed_at"].is_string() && body["ua_agreed_at"].is_null());
+        // Not twice, not for the other side, and no activating alone.
+        assert_eq!(
+            post(&gb_officer, "agree").await.1["error"]["code"],
+            "already_agreed"
+        );
+        assert_eq!(
+            post(&gb_officer, "agree?side=ua").await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(post(&gb_officer, "activate").await.0, StatusCode::CONFLICT);
+        let people = format!("/api/v1/people/{partner}");
+        assert_eq!(gb_officer.get_json(&people).await.0, StatusCode::NOT_FOUND);
+        // The Ukrainian side's agreement opens its contacts.
+        let (status, body) = post(&ua_officer, "agree").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "agreed");
+        assert_eq!(gb_officer.get_json(&people).await.0, StatusCode::OK);
+        assert_eq!(post(&gb_officer, "activate").await.0, StatusCode::OK);
+
+        // A coordinator agrees for a branch only by naming it, and it is audited.
+        let other_ua = app.branch(ua_union, "Miners").await;
+        let second = app.twinning(gb, other_ua).await;
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let path = |verb: &str| format!("/api/v1/twinnings/{second}/{verb}");
+        coordinator
+            .json(Method::POST, &path("introduce"), json!({}))
+            .await;
+        let (status, body) = coordinator
+            .json(Method::POST, &path("agree"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["fields"]["side"].is_string());
+        let (status, _) = coordinator
+            .json(Method::POST, &path("agree?side=ua"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        use sqlx::Row;
+        let audited: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'twinning_agreed_for' AND detail LIKE $1",
+    )
+    .bind(format!("twinning={second} side=ua%"))
+    .fetch_one(app.db.read())
+    .await
+    .unwrap()
+    .try_get("n")
+    .unwrap();
+        assert_eq!(audited, 1);
     }
 );
