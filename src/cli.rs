@@ -414,8 +414,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             };
             let count = match output {
                 Some(path) => {
-                    let file = std::fs::File::create(&path)
-                        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                    let file = private_file(&path)?;
                     crate::appeals::csv::export(&db, appeal, std::io::BufWriter::new(file)).await
                 }
                 None => crate::appeals::csv::export(&db, appeal, std::io::stdout().lock()).await,
@@ -435,8 +434,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             let db = open(&db).await?;
             let count = match output {
                 Some(path) => {
-                    let file = std::fs::File::create(&path)
-                        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+                    let file = private_file(&path)?;
                     directory::csv::export(
                         &db,
                         kind,
@@ -455,6 +453,28 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A file for an export of personal data, readable and writable by its
+/// owner only (mode 0600), also when it was there before with more.
+fn private_file(path: &std::path::Path) -> Result<std::fs::File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options
+            .open(path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot make {} private: {e}", path.display()))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))
 }
 
 /// A secret read from the file an environment variable names, if it names one.

@@ -11,8 +11,10 @@ use serde::Deserialize;
 use super::actions::{self, NewAccount};
 use crate::auth::password::{self, Verified};
 use crate::auth::{store, Action, Role, UserId};
+use crate::common::clock;
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
+use crate::db::limits::{self, Events, Slot};
 use crate::directory::model::Branch;
 use crate::directory::store as directory;
 use crate::web::error::{form_errors, AppError};
@@ -109,6 +111,33 @@ async fn change_password(
 ) -> Result<Response, AppError> {
     let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
     let mut errors = FieldErrors::new();
+    // Guesses at the current password are limited as logins are: a slot is
+    // taken before the check and given back when the password was right.
+    let slot = Slot {
+        scope: format!("password:{}", account.id.0),
+        max: crate::auth::THROTTLE_PER_ACCOUNT,
+    };
+    let taken = limits::take(
+        &app.db,
+        Events::Failures,
+        &[slot],
+        crate::auth::THROTTLE_WINDOW_SECS,
+        clock::now(),
+    )
+    .await?;
+    let Some(taken) = taken else {
+        errors.add("current", "err-too-many-attempts");
+        let branches = own_branches(&app, &ctx).await?;
+        return page_with_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            AccountPage {
+                ctx,
+                branches,
+                errors,
+                changed: false,
+            },
+        );
+    };
     let stored = store::password_hash_of(&app.db, account.id)
         .await?
         .unwrap_or_default();
@@ -118,6 +147,8 @@ async fn change_password(
         .map_err(|e| AppError::Internal(Box::new(e)))?;
     if verified == Verified::No {
         errors.add("current", "err-password-wrong");
+    } else {
+        limits::give_back(&app.db, Events::Failures, taken).await?;
     }
     password::check_policy(&form.password, &account.email, "password", &mut errors);
     if form.password != form.password_confirm {

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod audit;
 pub mod pages;
 
 use crate::web::Route;
@@ -12,5 +13,6 @@ use crate::web::Route;
 pub fn routes() -> Vec<Route> {
     let mut routes = pages::routes();
     routes.extend(admin::routes());
+    routes.extend(audit::routes());
     routes
 }

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use super::actions::{check_account, insert_account, NewAccount};
 use crate::auth::password::{self, Verified};
 use crate::auth::{store, Action, Role, UserId};
+use crate::common::clock;
 use crate::common::input::FieldErrors;
+use crate::db::limits::{self, Events, Slot};
 use crate::db::Db;
 use crate::i18n::Lang;
 use crate::web::context::{clear_cookie, cookie, LANG_COOKIE, SESSION_COOKIE};
@@ -94,13 +96,26 @@ async fn login(
     let account_scope = format!("account:{}", crate::auth::sha256_hex(&email));
     let ip_scope = ctx.client_ip.map(|ip| format!("ip:{ip}"));
 
-    let mut throttled = store::recent_login_failures(&app.db, &account_scope).await?
-        >= crate::auth::THROTTLE_PER_ACCOUNT;
-    if let Some(ip) = &ip_scope {
-        throttled |=
-            store::recent_login_failures(&app.db, ip).await? >= crate::auth::THROTTLE_PER_IP;
-    }
-    if throttled {
+    // An attempt takes its slot before the password is checked, counted and
+    // recorded in one step: a burst of parallel guesses gets no more tries
+    // than the limits allow. A correct password gives the slot back.
+    let mut slots = vec![Slot {
+        scope: account_scope.clone(),
+        max: crate::auth::THROTTLE_PER_ACCOUNT,
+    }];
+    slots.extend(ip_scope.iter().map(|ip| Slot {
+        scope: ip.clone(),
+        max: crate::auth::THROTTLE_PER_IP,
+    }));
+    let taken = limits::take(
+        &app.db,
+        Events::Failures,
+        &slots,
+        crate::auth::THROTTLE_WINDOW_SECS,
+        clock::now(),
+    )
+    .await?;
+    let Some(taken) = taken else {
         tracing::warn!(route = "/login", ip = ?ctx.client_ip, "authentication refused: too many failures");
         let error = Some(ctx.tr.t("login-throttled"));
         return page_with_status(
@@ -112,7 +127,7 @@ async fn login(
                 error,
             },
         );
-    }
+    };
 
     let record = store::find_for_login(&app.db, &email).await?;
     // The account, when there is one, for the audit log and the log line;
@@ -136,9 +151,7 @@ async fn login(
     };
 
     let Some((user, verified)) = outcome else {
-        let mut scopes = vec![account_scope];
-        scopes.extend(ip_scope);
-        store::record_login_failure(&app.db, &scopes).await?;
+        // The slot taken above stays: it is this failure.
         store::audit(
             &app.db,
             known,
@@ -171,7 +184,8 @@ async fn login(
             .map_err(|e| AppError::Internal(Box::new(e)))?;
         store::set_password_hash(&app.db, user, &hash).await?;
     }
-    store::clear_login_failures(&app.db, &account_scope).await?;
+    limits::give_back(&app.db, Events::Failures, taken).await?;
+    limits::clear(&app.db, Events::Failures, &account_scope).await?;
     if let Some(old) = &ctx.session_hash {
         store::delete_session(&app.db, old).await?;
     }
@@ -221,19 +235,40 @@ pub async fn issue_setup_token(db: &Db) -> Result<Option<String>, crate::db::DbE
     Ok(Some(token))
 }
 
-async fn setup_token_valid(db: &Db, token: &str) -> Result<bool, AppError> {
+/// Whether the setup link's token is the live one. Wrong tokens are
+/// counted per client address as failed logins are, the slot taken before
+/// the check: past the limit the answer is 429, right token or not.
+async fn setup_token_valid(
+    db: &Db,
+    client: Option<std::net::IpAddr>,
+    token: &str,
+) -> Result<bool, AppError> {
+    let slot = Slot {
+        scope: format!(
+            "setup:{}",
+            client.map(|ip| ip.to_string()).unwrap_or_default()
+        ),
+        max: crate::auth::THROTTLE_PER_IP,
+    };
+    let window = crate::auth::THROTTLE_WINDOW_SECS;
+    let Some(taken) = limits::take(db, Events::Failures, &[slot], window, clock::now()).await?
+    else {
+        return Err(AppError::RateLimited);
+    };
     let Some(stored) = store::get_setting(db, SETUP_TOKEN).await? else {
         return Ok(false);
     };
     let Some((hash, expires)) = stored.split_once(':') else {
         return Ok(false);
     };
-    let fresh = expires
-        .parse::<i64>()
-        .is_ok_and(|e| e > crate::common::clock::now());
-    Ok(fresh
+    let fresh = expires.parse::<i64>().is_ok_and(|e| e > clock::now());
+    let valid = fresh
         && crate::auth::constant_time_eq(hash, &crate::auth::sha256_hex(token))
-        && !store::admin_exists(db).await?)
+        && !store::admin_exists(db).await?;
+    if valid {
+        limits::give_back(db, Events::Failures, taken).await?;
+    }
+    Ok(valid)
 }
 
 #[derive(Template)]
@@ -270,7 +305,7 @@ async fn setup_form(
     ctx: Ctx,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, AppError> {
-    if !setup_token_valid(&app.db, &q.token).await? {
+    if !setup_token_valid(&app.db, ctx.client_ip, &q.token).await? {
         return Err(AppError::NotFound);
     }
     let form = SetupForm::default();
@@ -287,7 +322,7 @@ async fn setup(
     ctx: Ctx,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
-    if !setup_token_valid(&app.db, &form.token).await? {
+    if !setup_token_valid(&app.db, ctx.client_ip, &form.token).await? {
         return Err(AppError::NotFound);
     }
     // The first administrator is checked as every account is, and must

@@ -41,16 +41,16 @@ pub async fn apply(
             kind: "affiliation_received",
             to: affiliation.contact_email.clone(),
             lang,
-            subject: tr.t1("mail-affiliation-subject", "arg", &affiliation.organisation),
+            // Nobody has confirmed this address yet: the message says only
+            // what the campaign wrote, never words typed into the form, so
+            // that the form cannot carry a stranger's text to any inbox.
+            subject: tr.t("mail-application-subject"),
             body: [
-                tr.t1("mail-affiliation-hello", "arg", &affiliation.contact_name),
+                tr.t("mail-application-hello"),
                 String::new(),
                 tr.with(
-                    "mail-affiliation-body",
-                    &[
-                        ("organisation", affiliation.organisation.clone()),
-                        ("fee", fee),
-                    ],
+                    "mail-application-body",
+                    &[("members", fields.members.to_string()), ("fee", fee)],
                 ),
                 String::new(),
                 tr.t("mail-signature"),

@@ -122,6 +122,11 @@ pub enum Action {
     BranchLinks,
     /// Write and edit statements and news.
     ManageStatements,
+    /// See who an at-risk branch is (name, region): coordinators any, its
+    /// own officers and its agreed twin's; others see it withheld.
+    ViewAtRisk,
+    /// Read the audit log: who did what, who saw which at-risk record.
+    ViewAuditLog,
 }
 
 /// How far a role's permission for an action reaches.
@@ -147,6 +152,11 @@ pub fn grant(role: Role, action: Action) -> Grant {
         (EditBranch | ViewPeople | ManagePeople, Role::Admin | Role::Coordinator) => All,
         (EditBranch | ViewPeople | ManagePeople, Role::BranchOfficer) => OwnBranches,
         (EditBranch | ViewPeople | ManagePeople, Role::Speaker) => No,
+        (ViewAtRisk, Role::Admin | Role::Coordinator) => All,
+        (ViewAtRisk, Role::BranchOfficer) => OwnBranches,
+        (ViewAtRisk, Role::Speaker) => No,
+        (ViewAuditLog, Role::Admin) => All,
+        (ViewAuditLog, _) => No,
         (ViewSpeakers | ViewSpeakerRequests, _) => All,
         (ManageSpeakers | MatchSpeakers, Role::Admin | Role::Coordinator) => All,
         (ManageSpeakers | MatchSpeakers, _) => No,
@@ -253,7 +263,7 @@ impl Principal {
             Principal::Account(a) => match grant(a.role, action) {
                 Grant::All => Scope::All,
                 Grant::OwnBranches if a.branches.is_empty() => Scope::Nothing,
-                Grant::OwnBranches if action == Action::ViewPeople => {
+                Grant::OwnBranches if matches!(action, Action::ViewPeople | Action::ViewAtRisk) => {
                     let mut reach = a.branches.clone();
                     reach.extend(a.twins.iter().copied());
                     Scope::Branches(reach)
@@ -334,5 +344,21 @@ mod tests {
         assert!(s.may(Action::ViewDirectory));
         assert!(!s.may(Action::ViewPeople));
         assert!(!s.may(Action::EditBranch));
+    }
+
+    #[test]
+    fn at_risk_branches_are_seen_by_staff_their_own_officers_and_agreed_twins() {
+        let mut officer = account(Role::BranchOfficer, &[3]);
+        if let Principal::Account(a) = &mut officer {
+            a.twins = vec![BranchId(7)];
+        }
+        assert!(officer.may_at(Action::ViewAtRisk, Some(BranchId(3))));
+        assert!(officer.may_at(Action::ViewAtRisk, Some(BranchId(7))));
+        assert!(!officer.may_at(Action::ViewAtRisk, Some(BranchId(8))));
+        assert!(account(Role::Coordinator, &[]).may_at(Action::ViewAtRisk, Some(BranchId(8))));
+        assert!(!account(Role::Speaker, &[]).may(Action::ViewAtRisk));
+        assert!(!Principal::Anonymous.may(Action::ViewAtRisk));
+        assert!(!account(Role::Coordinator, &[]).may(Action::ViewAuditLog));
+        assert!(account(Role::Admin, &[]).may(Action::ViewAuditLog));
     }
 }

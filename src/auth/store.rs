@@ -286,39 +286,6 @@ pub async fn find_token(
     Ok(found)
 }
 
-pub async fn record_login_failure(db: &Db, scopes: &[String]) -> Result<(), DbError> {
-    let now = clock::now();
-    for scope in scopes {
-        db.write_one(
-            sqlx::query("INSERT INTO login_failures (scope, at) VALUES ($1, $2)")
-                .bind(scope)
-                .bind(now),
-        )
-        .await?;
-    }
-    db.write_one(
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(now - super::THROTTLE_WINDOW_SECS),
-    )
-    .await?;
-    Ok(())
-}
-
-pub async fn recent_login_failures(db: &Db, scope: &str) -> Result<i64, DbError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE scope = $1 AND at >= $2")
-        .bind(scope)
-        .bind(clock::now() - super::THROTTLE_WINDOW_SECS)
-        .fetch_one(db.read())
-        .await?;
-    Ok(row.try_get("n")?)
-}
-
-pub async fn clear_login_failures(db: &Db, scope: &str) -> Result<(), DbError> {
-    db.write_one(sqlx::query("DELETE FROM login_failures WHERE scope = $1").bind(scope))
-        .await?;
-    Ok(())
-}
-
 pub async fn audit(
     db: &Db,
     user: Option<UserId>,
@@ -333,6 +300,36 @@ pub async fn audit(
             .bind(detail),
     )
     .await?;
+    Ok(())
+}
+
+/// Several rows of one action at once, in one statement: a list that shows
+/// three at-risk branches writes three rows, one per branch, so the log can
+/// be searched by record.
+pub async fn audit_each(
+    db: &Db,
+    user: Option<UserId>,
+    action: &str,
+    details: &[String],
+) -> Result<(), DbError> {
+    if details.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..details.len())
+        .map(|i| format!("($1, $2, $3, ${})", i + 4))
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_log (at, user_id, action, detail) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(clock::now())
+        .bind(user.map(|u| u.0))
+        .bind(action);
+    for d in details {
+        q = q.bind(d.as_str());
+    }
+    db.write_one(q).await?;
     Ok(())
 }
 
@@ -504,4 +501,112 @@ pub async fn twins_of(conn: &mut Conn, branches: &[BranchId]) -> Result<Vec<Bran
     }
     out.sort();
     Ok(out)
+}
+
+/// Which rows of the audit log to show.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// One action, such as `view_at_risk`.
+    pub action: Option<String>,
+    /// Part of the acting account's e-mail address or name.
+    pub user: Option<String>,
+    /// One record, as the log names it: `branch=5`, `person=12`.
+    pub record: Option<String>,
+    /// From this moment (inclusive) and before that one, in Unix seconds.
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+}
+
+/// One row of the audit log, with the account that acted (if any).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub user_id: Option<UserId>,
+    pub user_email: Option<String>,
+    pub user_name: Option<String>,
+    pub action: String,
+    pub detail: String,
+}
+
+fn audit_entry(row: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        user_id: row.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+        user_email: row.try_get("email")?,
+        user_name: row.try_get("name")?,
+        action: row.try_get("action")?,
+        detail: row.try_get("detail")?,
+    })
+}
+
+/// A page of the audit log, newest first.
+pub async fn list_audit(
+    db: &Db,
+    filter: &AuditFilter,
+    paging: crate::common::paging::Paging,
+) -> Result<(Vec<AuditEntry>, i64), DbError> {
+    let mut w = Where::new();
+    if let Some(a) = filter
+        .action
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        w.and("a.action = ?", [Value::Text(a.to_owned())]);
+    }
+    if let Some(u) = &filter.user {
+        w.and_contains(
+            "LOWER(COALESCE(u.email, '') || ' ' || COALESCE(u.name, ''))",
+            u,
+        );
+    }
+    if let Some(r) = filter
+        .record
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        // A record is one whole word of the detail: branch=5, not branch=50.
+        w.and(
+            "(' ' || a.detail || ' ') LIKE ?",
+            [Value::Text(format!("% {} %", like_literal(r)))],
+        );
+    }
+    if let Some(from) = filter.from {
+        w.and("a.at >= ?", [Value::Int(from)]);
+    }
+    if let Some(until) = filter.until {
+        w.and("a.at < ?", [Value::Int(until)]);
+    }
+    db::sql::paged(
+        db,
+        "a.id, a.at, a.user_id, u.email, u.name, a.action, a.detail",
+        " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id",
+        &w,
+        "a.at DESC, a.id DESC",
+        paging,
+        audit_entry,
+    )
+    .await
+}
+
+/// A typed record without `LIKE` wildcards (records never contain them),
+/// so that it matches only itself.
+fn like_literal(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect()
+}
+
+/// The actions the log holds, for the filter's choices.
+pub async fn audit_actions(db: &Db) -> Result<Vec<String>, DbError> {
+    let rows = sqlx::query("SELECT DISTINCT action FROM audit_log ORDER BY action")
+        .fetch_all(db.read())
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get("action"))
+        .collect::<Result<_, _>>()?)
 }

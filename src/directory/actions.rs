@@ -3,9 +3,10 @@
 //! HTTP to these calls and back.
 
 use super::model::*;
-use super::store::{self, Edit};
-use crate::auth::{Action, Principal};
+use super::store::{self, BranchFilter, Edit};
+use crate::auth::{Action, Principal, Scope};
 use crate::common::input::{parse_version, FieldErrors};
+use crate::common::paging::Paging;
 use crate::db::Db;
 use crate::web::error::AppError;
 
@@ -183,16 +184,89 @@ pub async fn get_person(db: &Db, who: &Principal, id: PersonId) -> Result<Person
 /// Every time someone is shown the details of a person at risk, the audit
 /// log says who saw whom, and when.
 pub async fn audit_views(db: &Db, who: &Principal, people: &[Person]) -> Result<(), AppError> {
-    for p in people.iter().filter(|p| p.protected()) {
-        crate::auth::store::audit(
-            db,
-            who.account().map(|a| a.id),
-            "view_at_risk",
-            &format!("person={}", p.id),
-        )
+    let seen: Vec<String> = people
+        .iter()
+        .filter(|p| p.protected())
+        .map(|p| format!("person={}", p.id))
+        .collect();
+    audit_seen(db, who, &seen).await
+}
+
+async fn audit_seen(db: &Db, who: &Principal, records: &[String]) -> Result<(), AppError> {
+    crate::auth::store::audit_each(db, who.account().map(|a| a.id), "view_at_risk", records)
         .await?;
-    }
     Ok(())
+}
+
+/// The at-risk branches whose identity were shown, recorded in the audit
+/// log: who saw which, and when.
+pub async fn audit_branch_views(
+    db: &Db,
+    who: &Principal,
+    branches: impl IntoIterator<Item = BranchId>,
+) -> Result<(), AppError> {
+    let seen: Vec<String> = branches
+        .into_iter()
+        .map(|b| format!("branch={b}"))
+        .collect();
+    audit_seen(db, who, &seen).await
+}
+
+/// Branches as this reader may see them (see [`Branch::seen_by`]), with
+/// every at-risk one they were shown written to the audit log.
+pub async fn shown(
+    db: &Db,
+    who: &Principal,
+    branches: Vec<Branch>,
+) -> Result<Vec<Branch>, AppError> {
+    let shown: Vec<Branch> = branches.into_iter().map(|b| b.seen_by(who)).collect();
+    audit_branch_views(
+        db,
+        who,
+        shown
+            .iter()
+            .filter(|b| b.at_risk && !b.withheld)
+            .map(|b| b.id),
+    )
+    .await?;
+    Ok(shown)
+}
+
+/// The at-risk branches this reader may find by name or region.
+fn at_risk_known(who: &Principal) -> Option<Vec<BranchId>> {
+    match who.scope(Action::ViewAtRisk) {
+        Scope::All => None,
+        Scope::Branches(ids) => Some(ids),
+        Scope::Nothing => Some(Vec::new()),
+    }
+}
+
+/// A page of branches for this reader: at-risk ones they may not know are
+/// withheld, and never found by what would identify them.
+pub async fn list_branches(
+    db: &Db,
+    who: &Principal,
+    filter: BranchFilter,
+    paging: Paging,
+) -> Result<(Vec<Branch>, i64), AppError> {
+    let filter = BranchFilter {
+        at_risk_known: at_risk_known(who),
+        ..filter
+    };
+    let (branches, total) = store::list_branches(db, &filter, paging).await?;
+    Ok((shown(db, who, branches).await?, total))
+}
+
+/// One branch as this reader may see it.
+pub async fn get_branch(db: &Db, who: &Principal, id: BranchId) -> Result<Branch, AppError> {
+    let branch = store::get_branch(db, id).await?.ok_or(AppError::NotFound)?;
+    let mut shown = shown(db, who, vec![branch]).await?;
+    shown.pop().ok_or(AppError::NotFound)
+}
+
+/// The regions a reader may filter branches by.
+pub async fn regions(db: &Db, who: &Principal) -> Result<Vec<String>, AppError> {
+    Ok(store::regions(db, who.scope(Action::ViewAtRisk) == Scope::All).await?)
 }
 
 pub async fn edit_person(

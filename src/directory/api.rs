@@ -47,6 +47,10 @@ pub struct BranchJson {
     /// A region it would like its twin to be in.
     pub wished_region: String,
     pub at_risk: bool,
+    /// True when the branch is at risk and this caller may not know who it
+    /// is: its name then reads "A branch of <union> (details withheld…)",
+    /// and its region is empty.
+    pub withheld: bool,
     pub version: i64,
     pub updated_at: String,
 }
@@ -93,6 +97,7 @@ impl From<Branch> for BranchJson {
             languages: b.languages,
             wished_region: b.wished_region,
             at_risk: b.at_risk,
+            withheld: b.withheld,
             version: b.version,
             updated_at: rfc3339(b.updated_at),
         }
@@ -202,6 +207,7 @@ pub async fn delete_union(
 
 pub async fn list_branches(
     State(app): State<AppState>,
+    ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let paging = Paging::parse_strict(q.page.as_deref(), q.per_page.as_deref())?;
@@ -212,9 +218,10 @@ pub async fn list_branches(
         country: opt_choice(&q.country, "country", Country::parse, &mut errors),
         sector: opt_choice(&q.sector, "sector", Sector::parse, &mut errors),
         region: q.region.clone(),
+        at_risk_known: None,
     };
     errors.into_result()?;
-    let found = store::list_branches(&app.db, &filter, paging).await?;
+    let found = actions::list_branches(&app.db, &ctx.principal, filter, paging).await?;
     Ok(list::<_, BranchJson>(found, paging).into_response())
 }
 
@@ -228,11 +235,10 @@ pub async fn create_branch(
 
 pub async fn get_branch(
     State(app): State<AppState>,
+    ctx: Ctx,
     Id(id): Id<BranchId>,
 ) -> Result<Json<BranchJson>, AppError> {
-    let branch = store::get_branch(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let branch = actions::get_branch(&app.db, &ctx.principal, id).await?;
     Ok(Json(branch.into()))
 }
 

@@ -414,7 +414,10 @@ async fn all_people(db: &Db) -> Result<Vec<Person>, DbError> {
 }
 
 /// Writes every record of a kind. People marked at risk are exported without
-/// their e-mail address and phone number unless `include_at_risk` is set.
+/// their e-mail address and phone number unless `include_at_risk` is set;
+/// every at-risk record written with its details (such a person's contacts,
+/// an at-risk branch's name and region) is in the audit log as
+/// `export_at_risk`.
 pub async fn export(
     db: &Db,
     kind: Kind,
@@ -428,6 +431,7 @@ pub async fn export(
         .from_writer(output);
     writer.write_record(kind.headers())?;
     let mut count = 0;
+    let mut exported_at_risk: Vec<String> = Vec::new();
     match kind {
         Kind::Unions => {
             let filter = UnionFilter::default();
@@ -445,6 +449,9 @@ pub async fn export(
         }
         Kind::Branches => {
             for b in all_branches(db).await? {
+                if b.at_risk {
+                    exported_at_risk.push(format!("branch={} via=cli", b.id));
+                }
                 writer.write_record([
                     b.id.to_string(),
                     b.union_name,
@@ -463,6 +470,9 @@ pub async fn export(
         Kind::People => {
             for p in all_people(db).await? {
                 let hide = p.protected() && !include_at_risk;
+                if p.protected() && !hide {
+                    exported_at_risk.push(format!("person={} via=cli", p.id));
+                }
                 writer.write_record([
                     p.id.to_string(),
                     p.branch_id.map(|b| b.to_string()).unwrap_or_default(),
@@ -485,5 +495,6 @@ pub async fn export(
         }
     }
     writer.flush()?;
+    crate::auth::store::audit_each(db, None, "export_at_risk", &exported_at_risk).await?;
     Ok(count)
 }

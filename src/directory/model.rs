@@ -4,10 +4,12 @@
 
 use serde::Deserialize;
 
+use crate::auth::{Action, Principal};
 use crate::common::input::{
     choice, email, flag, language_codes, optional_line, required_line, vocabulary, FieldErrors,
 };
 use crate::common::input::{Loose, TextList};
+use crate::i18n::{Lang, Tr};
 
 pub use crate::common::ids::{BranchId, PersonId, UnionId};
 
@@ -103,11 +105,48 @@ pub struct Branch {
     pub languages: Vec<String>,
     /// A region it would like its twin to be in (empty: no wish).
     pub wished_region: String,
-    /// A Ukrainian branch in or near occupied territory: its people's
-    /// contact details are shown to as few people as possible.
+    /// A Ukrainian branch in or near occupied territory: who it is, and its
+    /// people's contact details, are shown to as few people as possible.
     pub at_risk: bool,
+    /// Its identity is withheld from this reader (see [`Branch::seen_by`]).
+    pub withheld: bool,
     pub version: i64,
     pub updated_at: i64,
+}
+
+impl Branch {
+    /// Whether this reader may know who the branch is: anyone for most
+    /// branches; for one at risk, coordinators, its own officers and its
+    /// agreed twin's.
+    pub fn identity_shown_to(&self, who: &Principal) -> bool {
+        !self.at_risk || who.may_at(Action::ViewAtRisk, Some(self.id))
+    }
+
+    /// The branch as this reader may see it: an at-risk branch whose
+    /// identity they may not know is "a branch of <union> (details
+    /// withheld)", with no region and no wish that would place it.
+    pub fn seen_by(self, who: &Principal) -> Branch {
+        if self.identity_shown_to(who) {
+            return self;
+        }
+        let (name, name_uk) = withheld_name(&self.union_name, self.union_name_uk.as_deref());
+        Branch {
+            name,
+            name_uk: Some(name_uk),
+            region: String::new(),
+            wished_region: String::new(),
+            withheld: true,
+            ..self
+        }
+    }
+}
+
+/// What a reader who may not know an at-risk branch sees instead of its
+/// name, in English and in Ukrainian.
+pub fn withheld_name(union: &str, union_uk: Option<&str>) -> (String, String) {
+    let en = Tr::new(Lang::En).t1("need-protected-branch", "arg", union);
+    let uk = Tr::new(Lang::Uk).t1("need-protected-branch", "arg", union_uk.unwrap_or(union));
+    (en, uk)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

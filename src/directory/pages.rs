@@ -103,7 +103,7 @@ pub async fn union(
         union_id: Some(id),
         ..Default::default()
     };
-    let (branches, total) = store::list_branches(&app.db, &filter, paging).await?;
+    let (branches, total) = actions::list_branches(&app.db, &ctx.principal, filter, paging).await?;
     let pager = Pager::new(paging, total, &[]);
     page(UnionPage {
         ctx,
@@ -227,10 +227,11 @@ pub async fn branches(
         country: Country::parse(&query.country),
         sector: Sector::parse(&query.sector),
         region: Some(query.region.clone()),
+        at_risk_known: None,
     };
-    let (branches, total) = store::list_branches(&app.db, &filter, paging).await?;
+    let (branches, total) = actions::list_branches(&app.db, &ctx.principal, filter, paging).await?;
     let unions = store::all_unions(&app.db).await?;
-    let regions = store::regions(&app.db).await?;
+    let regions = actions::regions(&app.db, &ctx.principal).await?;
     let pager = Pager::new(
         paging,
         total,
@@ -269,9 +270,7 @@ pub async fn branch(
     ctx: Ctx,
     Id(id): Id<BranchId>,
 ) -> Result<Response, AppError> {
-    let branch = store::get_branch(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let branch = actions::get_branch(&app.db, &ctx.principal, id).await?;
     let people = if ctx.principal.may_at(Action::ViewPeople, Some(id)) {
         let filter = PersonFilter {
             branch_id: Some(id),

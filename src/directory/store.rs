@@ -26,6 +26,10 @@ pub struct BranchFilter {
     pub country: Option<Country>,
     pub sector: Option<Sector>,
     pub region: Option<String>,
+    /// The at-risk branches the reader may know (`None`: all of them). The
+    /// others are never found by their name or region, which would say who
+    /// and where they are.
+    pub at_risk_known: Option<Vec<BranchId>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -84,6 +88,7 @@ fn branch_from(row: &AnyRow) -> Result<Branch, sqlx::Error> {
             .collect(),
         wished_region: row.try_get("wished_region")?,
         at_risk: row.try_get::<i64, _>("at_risk")? != 0,
+        withheld: false,
         version: row.try_get("version")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -255,6 +260,19 @@ pub async fn list_branches(
     {
         w.and("b.region = ?", [Value::Text(r.to_owned())]);
     }
+    let searched = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+        || filter
+            .region
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty());
+    if let (true, Some(known)) = (searched, &filter.at_risk_known) {
+        let mut known_sql = String::from("b.at_risk = 0");
+        if !known.is_empty() {
+            let marks = vec!["?"; known.len()].join(", ");
+            known_sql = format!("({known_sql} OR b.id IN ({marks}))");
+        }
+        w.and(&known_sql, known.iter().map(|b| Value::Int(b.0)));
+    }
     sql::paged(
         db,
         BRANCH_COLUMNS,
@@ -294,11 +312,15 @@ pub async fn branches_by_scope(db: &Db, scope: &Scope) -> Result<Vec<Branch>, Db
     Ok(rows.iter().map(branch_from).collect::<Result<_, _>>()?)
 }
 
-/// The regions in use, for the filter's choices.
-pub async fn regions(db: &Db) -> Result<Vec<String>, DbError> {
-    let rows = sqlx::query("SELECT DISTINCT region FROM branches ORDER BY region")
-        .fetch_all(db.read())
-        .await?;
+/// The regions in use, for the filter's choices; with `all` false, only
+/// those of branches not at risk, whose places anyone may know.
+pub async fn regions(db: &Db, all: bool) -> Result<Vec<String>, DbError> {
+    let sql = if all {
+        "SELECT DISTINCT region FROM branches ORDER BY region"
+    } else {
+        "SELECT DISTINCT region FROM branches WHERE at_risk = 0 ORDER BY region"
+    };
+    let rows = sqlx::query(sql).fetch_all(db.read()).await?;
     Ok(rows
         .iter()
         .map(|r| r.try_get("region"))

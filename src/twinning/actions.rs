@@ -31,7 +31,8 @@ fn may_see(who: &Principal, link: &Twinning) -> bool {
     }
 }
 
-pub async fn get_link(db: &Db, who: &Principal, id: TwinningId) -> Result<Twinning, AppError> {
+/// A link the caller may see, as stored: for the checks before a change.
+async fn fetch_link(db: &Db, who: &Principal, id: TwinningId) -> Result<Twinning, AppError> {
     let link = store::get_link(&mut *db.conn().await?, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -40,6 +41,36 @@ pub async fn get_link(db: &Db, who: &Principal, id: TwinningId) -> Result<Twinni
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// A link the caller may see, as they may see it (see [`Twinning::seen_by`]).
+pub async fn get_link(db: &Db, who: &Principal, id: TwinningId) -> Result<Twinning, AppError> {
+    let link = fetch_link(db, who, id).await?;
+    let mut shown = shown_links(db, who, vec![link]).await?;
+    shown.pop().ok_or(AppError::NotFound)
+}
+
+/// Links as this reader may see them, with every at-risk branch they were
+/// shown written to the audit log.
+pub async fn shown_links(
+    db: &Db,
+    who: &Principal,
+    links: Vec<Twinning>,
+) -> Result<Vec<Twinning>, AppError> {
+    let seen: Vec<BranchId> = links.iter().flat_map(|l| l.at_risk_shown(who)).collect();
+    crate::directory::actions::audit_branch_views(db, who, seen).await?;
+    Ok(links.into_iter().map(|l| l.seen_by(who)).collect())
+}
+
+/// A page of the links the caller may see, as they may see them.
+pub async fn list_links(
+    db: &Db,
+    who: &Principal,
+    filter: &store::LinkFilter,
+    paging: crate::common::paging::Paging,
+) -> Result<(Vec<Twinning>, i64), AppError> {
+    let (links, total) = store::list_links(db, &visible_to(who), filter, paging).await?;
+    Ok((shown_links(db, who, links).await?, total))
 }
 
 /// A coordinator proposes a link between a British and a Ukrainian branch.
@@ -142,7 +173,7 @@ pub async fn agree(
     id: TwinningId,
     side: Option<Side>,
 ) -> Result<Twinning, AppError> {
-    let link = get_link(db, who, id).await?;
+    let link = fetch_link(db, who, id).await?;
     if !may_move(who, &link) {
         return Err(AppError::NotFound);
     }
@@ -190,7 +221,7 @@ pub async fn act(
     if verb == LinkVerb::Agree {
         return agree(db, who, id, None).await;
     }
-    let link = get_link(db, who, id).await?;
+    let link = fetch_link(db, who, id).await?;
     if !may_move(who, &link) {
         return Err(AppError::NotFound);
     }
@@ -211,7 +242,7 @@ pub async fn log_activity(
     id: TwinningId,
     input: &ActivityInput,
 ) -> Result<Activity, AppError> {
-    let link = get_link(db, who, id).await?;
+    let link = fetch_link(db, who, id).await?;
     if !may_move(who, &link) {
         return Err(AppError::NotFound);
     }
@@ -266,14 +297,24 @@ pub async fn suggestions(
     let label = |s: crate::directory::model::Sector| tr.t(s.label_key());
     let ranked = super::model::suggestions(&me, &others, &already, limit, &label);
     let mut out = Vec::with_capacity(ranked.len());
-    for suggestion in ranked {
+    for mut suggestion in ranked {
         if let Some(b) = directory::get_branch(db, suggestion.branch).await? {
-            out.push(Ranked {
-                branch: b,
-                suggestion,
-            });
+            let branch = b.seen_by(who);
+            if branch.withheld {
+                // The region would say where a withheld branch is.
+                suggestion.reasons.retain(|r| r.key != "why-region");
+            }
+            out.push(Ranked { branch, suggestion });
         }
     }
+    crate::directory::actions::audit_branch_views(
+        db,
+        who,
+        out.iter()
+            .filter(|r| r.branch.at_risk && !r.branch.withheld)
+            .map(|r| r.branch.id),
+    )
+    .await?;
     Ok(out)
 }
 
@@ -312,6 +353,24 @@ pub async fn post_need(db: &Db, who: &Principal, input: &NeedInput) -> Result<Ne
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(need)
+}
+
+/// A page of needs. Asked for the needs of an at-risk branch they may not
+/// know, a reader gets none: the answer would tie the branch to its needs.
+pub async fn list_needs(
+    db: &Db,
+    who: &Principal,
+    filter: &store::NeedFilter,
+    paging: crate::common::paging::Paging,
+) -> Result<(Vec<Need>, i64), AppError> {
+    if let Some(b) = filter.branch_id {
+        if let Some(branch) = directory::get_branch(db, b).await? {
+            if !branch.identity_shown_to(who) {
+                return Ok((Vec::new(), 0));
+            }
+        }
+    }
+    Ok(store::list_needs(db, filter, paging).await?)
 }
 
 pub async fn get_need(db: &Db, id: NeedId) -> Result<Need, AppError> {

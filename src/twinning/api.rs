@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::actions;
 use super::model::*;
 use super::store::{self, LinkFilter, NeedFilter};
+use crate::auth::Principal;
 use crate::common::clock::rfc3339;
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
@@ -60,7 +61,9 @@ pub struct ActivityJson {
 #[derive(Serialize, ToSchema)]
 pub struct NeedJson {
     pub id: NeedId,
-    pub branch_id: BranchId,
+    /// The branch that posted it; null when that branch is at risk and the
+    /// caller may not know who it is.
+    pub branch_id: Option<BranchId>,
     pub title: String,
     pub description: String,
     pub quantity: i64,
@@ -96,10 +99,10 @@ fn activity_json(a: Activity) -> ActivityJson {
     }
 }
 
-fn need_json(n: Need) -> NeedJson {
+fn need_json(who: &Principal, n: Need) -> NeedJson {
     NeedJson {
         id: n.id,
-        branch_id: n.branch_id,
+        branch_id: n.branch_shown_to(who).then_some(n.branch_id),
         title: n.title,
         description: n.description,
         quantity: n.quantity,
@@ -143,13 +146,7 @@ pub async fn list(
         branch_id: optional_param(&q.branch_id, "branch_id", &mut errors),
     };
     errors.into_result()?;
-    let (items, total) = store::list_links(
-        &app.db,
-        &actions::visible_to(&ctx.principal),
-        &filter,
-        paging,
-    )
-    .await?;
+    let (items, total) = actions::list_links(&app.db, &ctx.principal, &filter, paging).await?;
     Ok(ListJson::page(
         items.into_iter().map(twinning_json),
         paging,
@@ -320,9 +317,9 @@ pub async fn needs(
     if !ctx.signed_in() {
         filter.status = Some(NeedStatus::Open);
     }
-    let (items, total) = store::list_needs(&app.db, &filter, paging).await?;
+    let (items, total) = actions::list_needs(&app.db, &ctx.principal, &filter, paging).await?;
     Ok(ListJson::page(
-        items.into_iter().map(need_json),
+        items.into_iter().map(|n| need_json(&ctx.principal, n)),
         paging,
         total,
     ))
@@ -334,7 +331,7 @@ pub async fn post_need(
     ApiJson(input): ApiJson<NeedInput>,
 ) -> Result<Response, AppError> {
     let need = actions::post_need(&app.db, &ctx.principal, &input).await?;
-    Ok((StatusCode::CREATED, Json(need_json(need))).into_response())
+    Ok((StatusCode::CREATED, Json(need_json(&ctx.principal, need))).into_response())
 }
 
 pub async fn need(
@@ -346,7 +343,7 @@ pub async fn need(
     if !ctx.signed_in() && need.status != NeedStatus::Open {
         return Err(AppError::NotFound);
     }
-    Ok(Json(need_json(need)))
+    Ok(Json(need_json(&ctx.principal, need)))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -365,6 +362,7 @@ pub async fn adopt(
     let branch = branch_param(&input.branch_id, "branch_id", &mut errors);
     errors.into_result()?;
     Ok(Json(need_json(
+        &ctx.principal,
         actions::adopt_need(&app.db, &ctx.principal, id, branch).await?,
     )))
 }
@@ -375,6 +373,7 @@ pub async fn deliver(
     Id(id): Id<NeedId>,
 ) -> Result<Json<NeedJson>, AppError> {
     Ok(Json(need_json(
+        &ctx.principal,
         actions::deliver_need(&app.db, &ctx.principal, id).await?,
     )))
 }

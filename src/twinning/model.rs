@@ -4,11 +4,12 @@
 
 use serde::Deserialize;
 
+use crate::auth::{Action, Principal};
 use crate::common::ids::{BranchId, UnionId};
 use crate::common::input::{
     choice, id, line, long_text, money, past_date, vocabulary, FieldErrors, Loose,
 };
-use crate::directory::model::{Country, Sector, SizeBand};
+use crate::directory::model::{withheld_name, Country, Sector, SizeBand};
 use crate::money::Money;
 
 pub use crate::common::ids::{ActivityId, NeedId, TwinningId};
@@ -261,9 +262,46 @@ pub struct Twinning {
     pub ua_agreed_at: Option<i64>,
     pub last_activity_at: i64,
     pub version: i64,
+    /// Each branch's union and whether it is at risk, to withhold who an
+    /// at-risk branch is from a reader who may not know (see [`Twinning::seen_by`]).
+    pub gb_union_name: String,
+    pub gb_at_risk: bool,
+    pub ua_union_name: String,
+    pub ua_union_name_uk: Option<String>,
+    pub ua_at_risk: bool,
 }
 
 impl Twinning {
+    /// The at-risk branches of this link whose identity the reader may know.
+    pub fn at_risk_shown(&self, who: &Principal) -> Vec<BranchId> {
+        [
+            (self.gb_branch_id, self.gb_at_risk),
+            (self.ua_branch_id, self.ua_at_risk),
+        ]
+        .into_iter()
+        .filter(|&(b, at_risk)| at_risk && who.may_at(Action::ViewAtRisk, Some(b)))
+        .map(|(b, _)| b)
+        .collect()
+    }
+
+    /// The link as this reader may see it: an at-risk branch they may not
+    /// know (until both sides agree, the other side's officers may not) is
+    /// named only as "a branch of <union> (details withheld)".
+    pub fn seen_by(self, who: &Principal) -> Twinning {
+        let hidden =
+            |b: BranchId, at_risk: bool| at_risk && !who.may_at(Action::ViewAtRisk, Some(b));
+        let mut link = self;
+        if hidden(link.gb_branch_id, link.gb_at_risk) {
+            link.gb_branch_name = withheld_name(&link.gb_union_name, None).0;
+        }
+        if hidden(link.ua_branch_id, link.ua_at_risk) {
+            let (en, uk) = withheld_name(&link.ua_union_name, link.ua_union_name_uk.as_deref());
+            link.ua_branch_name = en;
+            link.ua_branch_name_uk = Some(uk);
+        }
+        link
+    }
+
     pub fn branch(&self, side: Side) -> BranchId {
         match side {
             Side::Gb => self.gb_branch_id,
@@ -405,6 +443,14 @@ pub struct Need {
     pub version: i64,
 }
 
+impl Need {
+    /// Whether the reader may know which branch posted it: anyone, unless
+    /// the branch is at risk (then as for [`crate::directory::model::Branch::seen_by`]).
+    pub fn branch_shown_to(&self, who: &Principal) -> bool {
+        !self.branch_at_risk || who.may_at(Action::ViewAtRisk, Some(self.branch_id))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NeedFields {
     pub branch_id: BranchId,
@@ -506,6 +552,11 @@ mod tests {
             ua_agreed_at: ua,
             last_activity_at: 0,
             version: 1,
+            gb_union_name: "Unison".into(),
+            gb_at_risk: false,
+            ua_union_name: "PSPU".into(),
+            ua_union_name_uk: None,
+            ua_at_risk: true,
         }
     }
 

@@ -63,13 +63,7 @@ pub async fn links(
         page: 1,
         per_page: Paging::MAX_PER_PAGE,
     };
-    let (links, _) = store::list_links(
-        &app.db,
-        &actions::visible_to(&ctx.principal),
-        &filter,
-        paging,
-    )
-    .await?;
+    let (links, _) = actions::list_links(&app.db, &ctx.principal, &filter, paging).await?;
     page(LinksPage {
         ctx,
         status: q.status,
@@ -332,10 +326,8 @@ pub async fn suggestions(
     ctx: Ctx,
     Id(id): Id<BranchId>,
 ) -> Result<Response, AppError> {
-    let branch = directory::get_branch(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let ranked = actions::suggestions(&app.db, &ctx.principal, id, &ctx.tr, 20).await?;
+    let branch = crate::directory::actions::get_branch(&app.db, &ctx.principal, id).await?;
     page(SuggestionsPage {
         ctx,
         branch,
@@ -440,6 +432,7 @@ pub async fn board(
         };
         gb.push(Unmatched { branch, best });
     }
+
     let mut ua = Vec::new();
     for c in all
         .iter()
@@ -452,7 +445,16 @@ pub async fn board(
     }
     let by_union = store::balance_by_union(&app.db).await?;
     let by_sector = store::balance_by_sector(&app.db).await?;
-    let regions = directory::regions(&app.db).await?;
+    // Only coordinators reach the board, and see every branch; what they
+    // were shown of branches at risk is in the audit log all the same.
+    let mut shown: Vec<&Branch> = ua.iter().collect();
+    for u in &gb {
+        shown.push(&u.branch);
+        shown.extend(u.best.as_ref().map(|r| &r.branch));
+    }
+    let shown_at_risk: Vec<BranchId> = shown.iter().filter(|b| b.at_risk).map(|b| b.id).collect();
+    crate::directory::actions::audit_branch_views(&app.db, &ctx.principal, shown_at_risk).await?;
+    let regions = crate::directory::actions::regions(&app.db, &ctx.principal).await?;
     page(BoardPage {
         ctx,
         query,
@@ -485,7 +487,7 @@ pub async fn needs(State(app): State<AppState>, ctx: Ctx) -> Result<Response, Ap
         page: 1,
         per_page: Paging::MAX_PER_PAGE,
     };
-    let (needs, _) = store::list_needs(&app.db, &filter, paging).await?;
+    let (needs, _) = actions::list_needs(&app.db, &ctx.principal, &filter, paging).await?;
     let own = adoptable_for(&app, &ctx).await?;
     let may_post = ctx.may(Action::PostNeeds);
     page(NeedsPage {

@@ -20,10 +20,13 @@ fn bad(col: &str, value: &str) -> sqlx::Error {
 const LINK_COLUMNS: &str =
     "t.id, t.gb_branch_id, g.name AS gb_name, t.ua_branch_id, a.name AS ua_name,
     a.name_uk AS ua_name_uk, t.status, t.gb_agreed_at, t.ua_agreed_at, t.last_activity_at,
-    t.version";
+    t.version, g.at_risk AS gb_at_risk, gu.name AS gb_union, a.at_risk AS ua_at_risk,
+    au.name AS ua_union, au.name_uk AS ua_union_uk";
 const LINK_FROM: &str = " FROM twinnings t
     JOIN branches g ON g.id = t.gb_branch_id
-    JOIN branches a ON a.id = t.ua_branch_id";
+    JOIN unions gu ON gu.id = g.union_id
+    JOIN branches a ON a.id = t.ua_branch_id
+    JOIN unions au ON au.id = a.union_id";
 
 fn link_from(row: &AnyRow) -> Result<Twinning, sqlx::Error> {
     let status: String = row.try_get("status")?;
@@ -41,6 +44,13 @@ fn link_from(row: &AnyRow) -> Result<Twinning, sqlx::Error> {
         ua_agreed_at: row.try_get("ua_agreed_at")?,
         last_activity_at: row.try_get("last_activity_at")?,
         version: row.try_get("version")?,
+        gb_union_name: row.try_get("gb_union")?,
+        gb_at_risk: row.try_get::<i64, _>("gb_at_risk")? != 0,
+        ua_union_name: row.try_get("ua_union")?,
+        ua_union_name_uk: row
+            .try_get::<Option<String>, _>("ua_union_uk")?
+            .filter(|n| !n.is_empty()),
+        ua_at_risk: row.try_get::<i64, _>("ua_at_risk")? != 0,
     })
 }
 

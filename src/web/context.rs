@@ -3,6 +3,7 @@
 //! for every request, refuses state changes without a valid CSRF token, and
 //! renders every error once it knows how the caller wants it.
 
+use crate::db::limits::{self, Events, Slot};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
@@ -225,6 +226,29 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
     let mut session_csrf = None;
 
     if let Some(token) = bearer(request.headers()) {
+        // Unknown tokens are counted per client address; past the limit a
+        // client is refused before its token is looked up. (The check is a
+        // read, not a taken slot: a token has 160 random bits, so the few
+        // extra guesses a burst gets before the count catches up are worth
+        // nothing, and a known token costs no write.)
+        let scope = format!(
+            "token:{}",
+            client_ip.map(|ip| ip.to_string()).unwrap_or_default()
+        );
+        let window = auth::THROTTLE_WINDOW_SECS;
+        let now = crate::common::clock::now();
+        match limits::recent(&state.db, Events::Failures, &scope, window, now).await {
+            Ok(n) if n >= auth::THROTTLE_PER_IP => {
+                return finish(
+                    AppError::RateLimited.into_response(),
+                    &ctx,
+                    is_api,
+                    set_cookies,
+                )
+            }
+            Ok(_) => {}
+            Err(e) => return finish(AppError::from(e).into_response(), &ctx, is_api, set_cookies),
+        }
         match store::find_token(&state.db, &auth::sha256_hex(token)).await {
             Ok(Some((account, lang))) => {
                 ctx.principal = Principal::Account(account);
@@ -233,6 +257,15 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
             }
             Ok(None) => {
                 tracing::warn!(route = %ctx.here, ip = ?client_ip, "authentication failed: unknown API token");
+                let slot = Slot {
+                    scope,
+                    max: auth::THROTTLE_PER_IP,
+                };
+                if let Err(e) =
+                    limits::take(&state.db, Events::Failures, &[slot], window, now).await
+                {
+                    return finish(AppError::from(e).into_response(), &ctx, is_api, set_cookies);
+                }
                 return finish(
                     AppError::Unauthenticated.into_response(),
                     &ctx,

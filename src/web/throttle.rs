@@ -1,9 +1,9 @@
 //! Rate limits for public forms, counted in the database so that several
-//! instances share them.
-
-use sqlx::Row;
+//! instances share them, and counted and recorded in one step (see
+//! [`crate::db::limits`]) so that a burst cannot pass more than the limit.
 
 use crate::common::clock;
+use crate::db::limits::{self, Events, Slot};
 use crate::db::{Db, DbError};
 
 /// How many submissions one client address may make to one form per window.
@@ -21,25 +21,17 @@ pub async fn allow(
     client: Option<std::net::IpAddr>,
 ) -> Result<bool, DbError> {
     let Some(ip) = client else { return Ok(true) };
-    let scope = format!("{}:{ip}", limit.form);
-    let now = clock::now();
-    let recent: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM rate_events WHERE scope = $1 AND at > $2")
-            .bind(&scope)
-            .bind(now - limit.window_secs)
-            .fetch_one(db.read())
-            .await?
-            .try_get("n")?;
-    if recent >= limit.max {
-        return Ok(false);
-    }
-    db.write_one(
-        sqlx::query("INSERT INTO rate_events (scope, at) VALUES ($1, $2)")
-            .bind(&scope)
-            .bind(now),
+    let slot = Slot {
+        scope: format!("{}:{ip}", limit.form),
+        max: limit.max,
+    };
+    let taken = limits::take(
+        db,
+        Events::Submissions,
+        &[slot],
+        limit.window_secs,
+        clock::now(),
     )
     .await?;
-    db.write_one(sqlx::query("DELETE FROM rate_events WHERE at < $1").bind(now - 24 * 60 * 60))
-        .await?;
-    Ok(true)
+    Ok(taken.is_some())
 }

@@ -48,6 +48,15 @@ db_test!(an_application_goes_active_is_listed_and_reminded, |app| {
         .expect("acknowledgement queued");
     assert_eq!(ack.to_address, "sam@eastbrook.test");
     assert!(ack.body.contains("100.00 GBP"), "{}", ack.body);
+    // The address is not confirmed: nothing typed into the form is in it.
+    for typed in ["Eastbrook", "Sam Okafor", "UNISON"] {
+        assert!(
+            !ack.subject.contains(typed) && !ack.body.contains(typed),
+            "{typed} relayed: {} / {}",
+            ack.subject,
+            ack.body
+        );
+    }
 
     // Not public until a coordinator activates it.
     let (_, list) = visitor.get_text("/affiliates").await;

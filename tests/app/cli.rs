@@ -341,3 +341,53 @@ async fn bad_flag_values_are_refused_with_what_is_allowed() {
         "a refused command touches no database"
     );
 }
+
+// Contacts of people at risk leave the database only when asked for by
+// name, into a file only its owner can read, and the audit log says so.
+db_test!(exporting_people_at_risk_is_private_and_audited, |app| {
+    use sqlx::Row;
+    let union = app
+        .union("FPU", solidarnist::directory::model::Country::Ua)
+        .await;
+    let branch = app.branch(union, "Near the front").await;
+    let person = app.person(Some(branch), "Partner At Risk", true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("people.csv");
+    // Already there, readable by everyone: the export makes it private.
+    std::fs::write(&file, "old").unwrap();
+    let audited = || async {
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export_at_risk' AND detail LIKE $1")
+            .bind(format!("person={person} %"))
+            .fetch_one(app.db.read())
+            .await
+            .unwrap()
+            .try_get::<i64, _>("n")
+            .unwrap()
+    };
+    let export = |extra: &[&str]| {
+        let out = solidarnist(&app.database_url)
+            .args(["export", "people", "--output"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(&file).unwrap()
+    };
+    let without = export(&[]);
+    assert!(without.contains("Partner At Risk") && !without.contains('@'));
+    assert_eq!(audited().await, 0, "nothing at risk left the database");
+    let with = export(&["--include-at-risk"]);
+    assert!(with.contains("@people.example"), "{with}");
+    assert_eq!(audited().await, 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+    }
+});

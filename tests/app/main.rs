@@ -11,6 +11,7 @@ mod accessibility;
 mod accounts;
 mod affiliations;
 mod appeals;
+mod bursts;
 mod cli;
 mod csv_files;
 mod directory;

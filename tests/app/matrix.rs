@@ -55,6 +55,8 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/account/password"), SignedIn),
         (("POST", "/account/time-zone"), SignedIn),
         (("GET", "/admin/accounts"), Admin),
+        (("GET", "/admin/audit"), Admin),
+        (("GET", "/api/v1/audit-log"), Admin),
         (("GET", "/admin/outbox"), Staff),
         (("POST", "/admin/accounts"), Admin),
         (("POST", "/admin/accounts/{id}/disable"), Admin),

@@ -581,3 +581,173 @@ db_test!(
         assert_eq!(audited, 1);
     }
 );
+
+// Who an at-risk branch is (its name and region) is known only to
+// coordinators, its own officers and the branch it has agreed to twin
+// with; everyone else, speakers and visitors included, sees "a branch of
+// <union> (details withheld)" in every list, page, search and suggestion,
+// and every view of the real details is in the audit log.
+db_test!(
+    an_at_risk_branch_is_withheld_from_those_who_may_not_know_it,
+    |app| {
+        let gb_union = app.union("UNISON", Country::Gb).await;
+        let ua_union = app.union("FPU", Country::Ua).await;
+        let gb = app.branch(gb_union, "Cardiff health").await;
+        let unrelated = app.branch(gb_union, "Swansea health").await;
+        let ua = app.branch(ua_union, "Near the front").await;
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let (status, body) = coordinator
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/branches/{ua}"),
+                json!({"at_risk": true, "region": "Donetsk oblast", "name_uk": "Біля фронту"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let link = app.twinning(gb, ua).await;
+        app.need(ua).await;
+
+        let speaker = app.api_as(Role::Speaker, &[]).await;
+        let stranger = app.api_as(Role::BranchOfficer, &[unrelated]).await;
+        let gb_officer = app.api_as(Role::BranchOfficer, &[gb]).await;
+        let ua_email = app.user(Role::BranchOfficer, &[ua]).await;
+        let ua_officer = app.api_for(&ua_email).await;
+        let one = format!("/api/v1/branches/{ua}");
+        let withheld = |b: &serde_json::Value| {
+            b["withheld"] == true
+                && b["name"].as_str().unwrap().contains("details withheld")
+                && b["region"] == ""
+                && !b.to_string().contains("front")
+                && !b.to_string().contains("Donetsk")
+        };
+        // Speakers, unrelated officers, and the British side of a link
+        // that is only proposed: withheld everywhere they look.
+        for client in [&speaker, &stranger, &gb_officer] {
+            let (status, b) = client.get_json(&one).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(withheld(&b), "{b}");
+            let (_, list) = client.get_json("/api/v1/branches?per_page=100").await;
+            let listed: Vec<_> = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|b| b["id"] == ua.0)
+                .collect();
+            assert_eq!(listed.len(), 1);
+            assert!(withheld(listed[0]), "{list}");
+            for search in ["q=front", "region=Donetsk%20oblast"] {
+                let (_, found) = client.get_json(&format!("/api/v1/branches?{search}")).await;
+                assert_eq!(found["total"], 0, "{search} finds it: {found}");
+            }
+        }
+        let page = app.login_as(Role::Speaker, &[]).await;
+        for path in ["/branches".to_owned(), format!("/branches/{ua}")] {
+            let (status, html) = page.get_text(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(
+                !html.contains("Near the front") && !html.contains("Donetsk"),
+                "{path}"
+            );
+            assert!(html.contains("details withheld"), "{path}");
+        }
+        // A search by its region (the words typed are echoed back) finds nothing.
+        let (_, html) = page.get_text("/branches?region=Donetsk+oblast").await;
+        assert!(!html.contains("details withheld") && !html.contains("Near the front"));
+        let officer_page = app.login_as(Role::BranchOfficer, &[gb]).await;
+        for path in ["/twinnings".to_owned(), format!("/twinnings/{link}")] {
+            let (_, html) = officer_page.get_text(&path).await;
+            assert!(!html.contains("Near the front"), "{path}");
+            assert!(html.contains("details withheld"), "{path}");
+        }
+        let (status, suggested) = gb_officer
+            .get_json(&format!("/api/v1/twinnings/suggestions?branch_id={gb}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!suggested.to_string().contains("front"), "{suggested}");
+        assert!(!suggested.to_string().contains("Donetsk"), "{suggested}");
+
+        // The public needs API does not tie the need to the branch.
+        let visitor = app.client();
+        let (_, needs) = visitor.get_json("/api/v1/needs").await;
+        assert_eq!(
+            needs["items"][0]["branch_id"],
+            serde_json::Value::Null,
+            "{needs}"
+        );
+        let (_, needs) = visitor
+            .get_json(&format!("/api/v1/needs?branch_id={ua}"))
+            .await;
+        assert_eq!(needs["total"], 0);
+
+        // Its own officers and coordinators know it, and each view is audited.
+        use sqlx::Row;
+        let audited = || async {
+            sqlx::query(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'view_at_risk' AND detail = $1",
+            )
+            .bind(format!("branch={ua}"))
+            .fetch_one(app.db.read())
+            .await
+            .unwrap()
+            .try_get::<i64, _>("n")
+            .unwrap()
+        };
+        assert_eq!(audited().await, 0, "nobody has seen it yet");
+        for client in [&ua_officer, &coordinator] {
+            let (_, b) = client.get_json(&one).await;
+            assert_eq!(b["name"], "Near the front");
+            assert_eq!(b["region"], "Donetsk oblast");
+            assert_eq!(b["withheld"], false);
+        }
+        assert_eq!(audited().await, 2);
+        let (_, needs) = coordinator.get_json("/api/v1/needs").await;
+        assert_eq!(needs["items"][0]["branch_id"], ua.0);
+
+        // Once both sides have agreed, the twin knows who its partner is.
+        for verb in ["introduce", "agree?side=gb", "agree?side=ua"] {
+            let (status, body) = coordinator
+                .json(
+                    Method::POST,
+                    &format!("/api/v1/twinnings/{link}/{verb}"),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{verb}: {body}");
+        }
+        let (_, b) = gb_officer.get_json(&one).await;
+        assert_eq!(b["name"], "Near the front", "{b}");
+        let (_, html) = officer_page.get_text(&format!("/twinnings/{link}")).await;
+        assert!(html.contains("Near the front"));
+        // Still withheld from the unrelated officer.
+        assert!(withheld(&stranger.get_json(&one).await.1));
+
+        // An administrator reads who saw it in the audit log, filtered by
+        // record, action and account; nobody else may.
+        let admin = app.api_as(Role::Admin, &[]).await;
+        let log = format!("/api/v1/audit-log?action=view_at_risk&record=branch={ua}");
+        let (status, rows) = admin.get_json(&log).await;
+        assert_eq!(status, StatusCode::OK, "{rows}");
+        assert!(rows["total"].as_i64().unwrap() >= 3, "{rows}");
+        assert!(rows["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["detail"] == format!("branch={ua}") && r["user_email"].is_string()));
+        let email = ua_email.as_str();
+        let (_, mine) = admin
+            .get_json(&format!("{log}&user={}", email.replace('+', "%2B")))
+            .await;
+        assert_eq!(mine["total"], 1, "{mine}");
+        let (status, _) = admin.get_json("/api/v1/audit-log?from=yesterday").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(coordinator.get_json(&log).await.0, StatusCode::FORBIDDEN);
+        let admin_page = app.login_as(Role::Admin, &[]).await;
+        let (status, html) = admin_page
+            .get_text(&format!(
+                "/admin/audit?action=view_at_risk&record=branch%3D{ua}"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("branch={ua}")) && html.contains(email));
+    }
+);
