@@ -171,6 +171,7 @@ err-branch-has-people = This branch still has people recorded at it; delete or m
 err-password-short = Please use at least { $arg } characters.
 err-password-long = Please use at most { $arg } characters.
 err-password-common = This password is too common or too easy to guess; please choose another.
+err-password-blank = A password of only spaces is no password; please choose another.
 err-password-mismatch = The two passwords differ.
 
 ## Account pages
@@ -721,3 +722,42 @@ audit-to = To
 audit-when = When
 audit-empty = Nothing has been recorded yet.
 nav-audit = Audit log
+
+# API tokens on the account page
+tokens-heading = API tokens
+tokens-note = A token lets a script or another program use the API as you. Revoke one you no longer use; a new password revokes them all.
+tokens-new-once = Your new token, shown this once: copy it now and keep it safe.
+tokens-new-label = New API token
+tokens-empty = You have no API tokens.
+tokens-new = Make a token
+tokens-create = Make token
+token-name = Name
+token-created = Made
+token-last-used = Last used
+token-expires = Expires
+token-expires-in = Expires after (days)
+token-state = State
+token-live = in use
+token-expired = expired
+token-revoked = revoked
+token-revoke = Revoke
+hint-token-name = What it is for, e.g. "monthly report script".
+hint-token-expires = Leave empty for a token that does not expire; 1 to 3650 days.
+account-edit-title = Change an account
+account-edit-note = A new role or set of branches applies from the account's next request; its sessions and API tokens carry on.
+
+# Setting a new password with a one-time link
+login-forgotten = Forgotten your password?
+reset-title = Set a new password
+reset-intro = Give the e-mail address of your account and we will send a link that sets a new password. It works once, for an hour.
+reset-ask = Send the link
+reset-sent = If an account has that address, a link is on its way to it. It works once, for an hour. Nothing arrived? Check the spam folder, or ask a campaign administrator.
+reset-choose = Choose a new password. Once it is set, every place you were signed in is signed out, and your API tokens stop working.
+reset-set = Set the password
+reset-dead-link = This link has been used or has expired. Ask for a new one below.
+reset-back = Back to log in
+reset-done = Your new password is set. Log in with it.
+mail-reset-subject = A link to set a new password
+mail-reset-hello = Hello,
+mail-reset-body = Someone, we hope you, asked to set a new password for your account. This link sets one; it works once, and only for a short while:
+mail-reset-not-you = If you did not ask, ignore this message: your password stays as it is.

@@ -215,6 +215,21 @@ enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Print a one-time link, valid for a day, that sets a new password
+    /// for the account (to pass on to its owner by a safe way).
+    ResetPassword {
+        #[arg(long, env = "SOLIDARNIST_EMAIL")]
+        email: String,
+        /// The address people reach the site at.
+        #[arg(
+            long,
+            env = "SOLIDARNIST_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -226,6 +241,22 @@ enum TokenCommand {
         /// What the token is for, to recognise it later.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// The token stops working after this many days (default: never).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// An account's tokens: id, name, created, last used, expiry, state.
+    List {
+        #[arg(long, env = "SOLIDARNIST_EMAIL")]
+        email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a token by its id (from `token list`); it never works again.
+    Revoke {
+        id: i64,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -280,11 +311,29 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// The account with this e-mail address, or the error a person can act on.
+async fn account_of(db: &Db, email: &str) -> Result<(String, auth::UserId), String> {
+    let email = crate::common::input::normalise_email(email);
+    let user = store::find_id_by_email(db, &email)
+        .await
+        .map_err(|e| chain(&e))?
+        .ok_or_else(|| format!("no account with the e-mail {email}"))?;
+    Ok((email, user))
+}
+
 async fn open(db: &DbArgs) -> Result<Db, String> {
     let url = db.url()?;
     let db = Db::connect(&url).await.map_err(|e| chain(&e))?;
     db.migrate().await.map_err(|e| chain(&e))?;
     Ok(db)
+}
+
+/// For commands that only read: the database must exist and be current.
+async fn open_existing(db: &DbArgs) -> Result<Db, String> {
+    let url = db.url()?;
+    Db::connect_existing(&url)
+        .await
+        .map_err(|e| format!("cannot open the database: {}", chain(&e)))
 }
 
 async fn run(command: Command) -> Result<ExitCode, String> {
@@ -313,20 +362,108 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Token(TokenCommand::Create { email, name, db }) => {
+        Command::User(UserCommand::ResetPassword {
+            email,
+            public_url,
+            db,
+        }) => {
             let db = open(&db).await?;
-            let email = crate::common::input::normalise_email(&email);
-            let user = store::find_id_by_email(&db, &email)
-                .await
-                .map_err(|e| chain(&e))?
-                .ok_or_else(|| format!("no account with the e-mail {email}"))?;
+            let (email, user) = account_of(&db, &email).await?;
+            let base = public_url.trim_end_matches('/');
+            let link =
+                crate::accounts::reset::issue(&db, base, user, crate::accounts::reset::ISSUED_SECS)
+                    .await
+                    .map_err(|e| format!("{e}"))?;
+            store::audit(
+                &db,
+                None,
+                "password_reset_issued",
+                &format!("account={}", user.0),
+            )
+            .await
+            .map_err(|e| chain(&e))?;
+            println!("A one-time link for {email}, valid for 24 hours:");
+            println!("{link}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::Create {
+            email,
+            name,
+            expires_in_days,
+            db,
+        }) => {
+            let db = open(&db).await?;
+            let (email, user) = account_of(&db, &email).await?;
             let token = format!("{}{}", auth::TOKEN_PREFIX, auth::random_hex(20));
-            store::create_token(&db, user, &name, &auth::sha256_hex(&token))
+            let expires_at =
+                expires_in_days.map(|d| crate::common::clock::now() + i64::from(d) * 86_400);
+            store::create_token(&db, user, &name, &auth::sha256_hex(&token), expires_at)
                 .await
                 .map_err(|e| chain(&e))?;
-            println!("API token {name:?} for {email} (shown once; store it safely):");
+            match expires_at {
+                Some(at) => println!(
+                    "API token {name:?} for {email}, until {} (shown once; store it safely):",
+                    crate::common::clock::rfc3339(at)
+                ),
+                None => println!("API token {name:?} for {email} (shown once; store it safely):"),
+            }
             println!("{token}");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::List { email, db }) => {
+            let db = open_existing(&db).await?;
+            let (email, user) = account_of(&db, &email).await?;
+            let tokens = store::tokens_of(&db, user).await.map_err(|e| chain(&e))?;
+            if tokens.is_empty() {
+                println!("{email} has no API tokens");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let day = |t: Option<i64>| {
+                t.map(|t| crate::common::clock::day_of(t).to_string())
+                    .unwrap_or_else(|| "-".into())
+            };
+            let now = crate::common::clock::now();
+            println!(
+                "{:>6}  {:<24}  {:<10}  {:<10}  {:<10}  state",
+                "id", "name", "created", "last used", "expires"
+            );
+            for t in tokens {
+                let state = match (t.revoked_at, t.live(now)) {
+                    (Some(_), _) => "revoked",
+                    (None, false) => "expired",
+                    (None, true) => "live",
+                };
+                println!(
+                    "{:>6}  {:<24}  {:<10}  {:<10}  {:<10}  {state}",
+                    t.id,
+                    t.name,
+                    day(Some(t.created_at)),
+                    day(t.last_used_at),
+                    day(t.expires_at)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token(TokenCommand::Revoke { id, db }) => {
+            let db = open(&db).await?;
+            match store::revoke_token(&db, id, None)
+                .await
+                .map_err(|e| chain(&e))?
+            {
+                Some(user) => {
+                    store::audit(
+                        &db,
+                        None,
+                        "token_revoked",
+                        &format!("token={id} account={}", user.0),
+                    )
+                    .await
+                    .map_err(|e| chain(&e))?;
+                    println!("token {id} revoked");
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => Err(format!("no live token with the id {id}")),
+            }
         }
         Command::Import {
             kind: DataKind::Donations,
@@ -378,7 +515,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             }
         }
         Command::Check { db } => {
-            let db = open(&db).await?;
+            let db = open_existing(&db).await?;
             let differences = crate::appeals::store::check_totals(&db)
                 .await
                 .map_err(|e| chain(&e))?;
@@ -402,7 +539,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             db,
             ..
         } => {
-            let db = open(&db).await?;
+            let db = open_existing(&db).await?;
             let appeal = match appeal {
                 None => None,
                 Some(a) => Some(
@@ -431,7 +568,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             ..
         } => {
             let kind = kind.directory().ok_or("donations are exported above")?;
-            let db = open(&db).await?;
+            let db = open_existing(&db).await?;
             let count = match output {
                 Some(path) => {
                     let file = private_file(&path)?;

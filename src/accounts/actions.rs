@@ -54,21 +54,7 @@ pub async fn check_account(db: &Db, new: NewAccount<'_>) -> Result<CheckedAccoun
         Some(n) => line(Some(n), None, "name", 200, true, &mut errors),
         None => email.split('@').next().unwrap_or("").to_owned(),
     };
-    let role = Role::parse(new.role);
-    match role {
-        None => errors.add("role", "err-choice"),
-        Some(Role::BranchOfficer) if new.branches.is_empty() => {
-            errors.add("branches", "err-officer-needs-branch")
-        }
-        Some(Role::BranchOfficer) => {}
-        Some(_) if !new.branches.is_empty() => errors.add("branches", "err-only-officers-branches"),
-        Some(_) => {}
-    }
-    for b in new.branches {
-        if directory::get_branch(db, *b).await?.is_none() {
-            errors.add("branches", "err-unknown-branch");
-        }
-    }
+    let role = check_role(db, new.role, new.branches, &mut errors).await?;
     password::check_policy(new.password, &email, "password", &mut errors);
     let (Some(role), true) = (role, errors.is_empty()) else {
         return Err(errors.into());
@@ -81,6 +67,77 @@ pub async fn check_account(db: &Db, new: NewAccount<'_>) -> Result<CheckedAccoun
         branches: new.branches.to_vec(),
         lang: new.lang,
     })
+}
+
+/// A role and the branches that go with it: only a branch officer has
+/// branches, and needs at least one, each of them real.
+async fn check_role(
+    db: &Db,
+    role: &str,
+    branches: &[BranchId],
+    errors: &mut FieldErrors,
+) -> Result<Option<Role>, AppError> {
+    let role = Role::parse(role);
+    match role {
+        None => errors.add("role", "err-choice"),
+        Some(Role::BranchOfficer) if branches.is_empty() => {
+            errors.add("branches", "err-officer-needs-branch")
+        }
+        Some(Role::BranchOfficer) => {}
+        Some(_) if !branches.is_empty() => errors.add("branches", "err-only-officers-branches"),
+        Some(_) => {}
+    }
+    for b in branches {
+        if directory::get_branch(db, *b).await?.is_none() {
+            errors.add("branches", "err-unknown-branch");
+        }
+    }
+    Ok(role)
+}
+
+/// An administrator changes an account's role and branches; it takes
+/// effect on the account's next request, sessions and tokens included.
+/// The last active administrator keeps the role.
+pub async fn change_role(
+    db: &Db,
+    by: Option<UserId>,
+    user: UserId,
+    role: &str,
+    branches: &[BranchId],
+) -> Result<(), AppError> {
+    let current = store::list_accounts(db)
+        .await?
+        .into_iter()
+        .find(|a| a.id == user)
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let role = check_role(db, role, branches, &mut errors).await?;
+    let (Some(role), true) = (role, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    if current.role == Role::Admin
+        && role != Role::Admin
+        && !current.disabled
+        && store::active_admins(db).await? <= 1
+    {
+        return Err(AppError::conflict("last_admin", "err-last-admin"));
+    }
+    let mut tx = db.write().await?;
+    store::set_role(&mut tx, user, role, branches).await?;
+    tx.commit().await?;
+    let ids: Vec<String> = branches.iter().map(|b| b.to_string()).collect();
+    store::audit(
+        db,
+        by,
+        "account_changed",
+        &format!(
+            "account={user} role={} branches={}",
+            role.as_str(),
+            ids.join(",")
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Writes a checked account inside the caller's transaction; an address

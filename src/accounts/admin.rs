@@ -19,15 +19,23 @@ use crate::directory::model::Branch;
 use crate::directory::store as directory;
 use crate::web::error::{form_errors, AppError};
 use crate::web::extract::{Form, Id};
-use crate::web::{page, page_with_status, see_other, AppState, Ctx, Route};
+use crate::web::{page_with_status, see_other, AppState, Ctx, Route};
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/account", Action::OwnAccount, account),
         Route::post("/account/password", Action::OwnAccount, change_password),
         Route::post("/account/time-zone", Action::OwnAccount, change_time_zone),
+        Route::post("/account/tokens", Action::OwnAccount, create_token),
+        Route::post(
+            "/account/tokens/{id}/revoke",
+            Action::OwnAccount,
+            revoke_token,
+        ),
         Route::get("/admin/accounts", Action::ManageAccounts, accounts),
         Route::post("/admin/accounts", Action::ManageAccounts, create_account),
+        Route::get("/admin/accounts/{id}", Action::ManageAccounts, edit_account),
+        Route::post("/admin/accounts/{id}", Action::ManageAccounts, save_account),
         Route::post(
             "/admin/accounts/{id}/disable",
             Action::ManageAccounts,
@@ -46,11 +54,30 @@ pub fn routes() -> Vec<Route> {
 struct AccountPage {
     ctx: Ctx,
     branches: Vec<Branch>,
+    /// The account's API tokens, newest first.
+    tokens: Vec<store::TokenInfo>,
+    /// A token just made, shown this once.
+    new_token: Option<String>,
     errors: FieldErrors,
     changed: bool,
 }
 
 impl AccountPage {
+    fn day(&self, at: Option<&i64>) -> String {
+        at.map(|&t| crate::common::clock::day_of(t).to_string())
+            .unwrap_or_else(|| "—".to_owned())
+    }
+
+    /// "live", "expired" or "revoked", in the reader's language.
+    fn token_state(&self, t: &store::TokenInfo) -> String {
+        let key = match (t.revoked_at, t.live(crate::common::clock::now())) {
+            (Some(_), _) => "token-revoked",
+            (None, false) => "token-expired",
+            (None, true) => "token-live",
+        };
+        self.ctx.tr.t(key)
+    }
+
     fn zone(&self) -> String {
         self.ctx
             .account()
@@ -78,13 +105,33 @@ async fn account(
     ctx: Ctx,
     crate::web::extract::Query(q): crate::web::extract::Query<ChangedQuery>,
 ) -> Result<Response, AppError> {
-    let branches = own_branches(&app, &ctx).await?;
-    page(AccountPage {
-        ctx,
-        branches,
-        errors: FieldErrors::new(),
-        changed: q.changed.is_some(),
-    })
+    let changed = q.changed.is_some();
+    account_page(&app, ctx, StatusCode::OK, FieldErrors::new(), changed, None).await
+}
+
+/// The account page, with what just happened on it.
+async fn account_page(
+    app: &AppState,
+    ctx: Ctx,
+    status: StatusCode,
+    errors: FieldErrors,
+    changed: bool,
+    new_token: Option<String>,
+) -> Result<Response, AppError> {
+    let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
+    let branches = own_branches(app, &ctx).await?;
+    let tokens = store::tokens_of(&app.db, account.id).await?;
+    page_with_status(
+        status,
+        AccountPage {
+            ctx,
+            branches,
+            tokens,
+            new_token,
+            errors,
+            changed,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -127,16 +174,15 @@ async fn change_password(
     .await?;
     let Some(taken) = taken else {
         errors.add("current", "err-too-many-attempts");
-        let branches = own_branches(&app, &ctx).await?;
-        return page_with_status(
+        return account_page(
+            &app,
+            ctx,
             StatusCode::TOO_MANY_REQUESTS,
-            AccountPage {
-                ctx,
-                branches,
-                errors,
-                changed: false,
-            },
-        );
+            errors,
+            false,
+            None,
+        )
+        .await;
     };
     let stored = store::password_hash_of(&app.db, account.id)
         .await?
@@ -155,20 +201,24 @@ async fn change_password(
         errors.add("password_confirm", "err-password-mismatch");
     }
     if !errors.is_empty() {
-        let branches = own_branches(&app, &ctx).await?;
-        return page_with_status(
+        return account_page(
+            &app,
+            ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            AccountPage {
-                ctx,
-                branches,
-                errors,
-                changed: false,
-            },
-        );
+            errors,
+            false,
+            None,
+        )
+        .await;
     }
     let hash = actions::hash_password(form.password).await?;
     store::set_password_hash(&app.db, account.id, &hash).await?;
+    // A new password ends every session and every API token: whoever knew
+    // the old one may have made either.
     store::delete_sessions_of(&app.db, account.id).await?;
+    let mut tx = app.db.write().await?;
+    store::revoke_tokens_of(&mut tx, account.id).await?;
+    tx.commit().await?;
     store::audit(&app.db, Some(account.id), "password_changed", "").await?;
     let session = super::pages::start_session(&app.db, account.id).await?;
     let mut response = see_other("/account?changed=1");
@@ -193,19 +243,120 @@ async fn change_time_zone(
     if !zone.is_empty() && crate::common::clock::zone(zone).is_none() {
         let mut errors = FieldErrors::new();
         errors.add("time_zone", "err-time-zone");
-        let branches = own_branches(&app, &ctx).await?;
-        return page_with_status(
+        return account_page(
+            &app,
+            ctx,
             StatusCode::UNPROCESSABLE_ENTITY,
-            AccountPage {
-                ctx,
-                branches,
-                errors,
-                changed: false,
-            },
-        );
+            errors,
+            false,
+            None,
+        )
+        .await;
     }
     store::set_time_zone(&app.db, account.id, Some(zone).filter(|z| !z.is_empty())).await?;
     Ok(see_other("/account"))
+}
+
+#[derive(Deserialize, Default)]
+pub struct TokenForm {
+    #[serde(default)]
+    token_name: String,
+    /// Days until it stops working by itself; empty for never.
+    #[serde(default)]
+    expires_in_days: String,
+}
+
+/// A new API token for one's own account, shown once on the page.
+async fn create_token(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, AppError> {
+    let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
+    let mut errors = FieldErrors::new();
+    let name = crate::common::input::required_line(
+        Some(&form.token_name),
+        None,
+        "token_name",
+        80,
+        &mut errors,
+    );
+    let days = form.expires_in_days.trim();
+    let expires_at = if days.is_empty() {
+        None
+    } else {
+        match days.parse::<i64>() {
+            Ok(d) if (1..=3650).contains(&d) => Some(crate::common::clock::now() + d * 86_400),
+            _ => {
+                errors.add_with("expires_in_days", "err-range", "1–3650");
+                None
+            }
+        }
+    };
+    if !errors.is_empty() {
+        return account_page(
+            &app,
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            false,
+            None,
+        )
+        .await;
+    }
+    let name = name.unwrap_or_default();
+    let token = format!(
+        "{}{}",
+        crate::auth::TOKEN_PREFIX,
+        crate::auth::random_hex(20)
+    );
+    let id = store::create_token(
+        &app.db,
+        account.id,
+        &name,
+        &crate::auth::sha256_hex(&token),
+        expires_at,
+    )
+    .await?;
+    store::audit(
+        &app.db,
+        Some(account.id),
+        "token_created",
+        &format!("token={id}"),
+    )
+    .await?;
+    account_page(
+        &app,
+        ctx,
+        StatusCode::OK,
+        FieldErrors::new(),
+        false,
+        Some(token),
+    )
+    .await
+}
+
+/// Revokes one of one's own tokens; another account's is "not found".
+async fn revoke_token(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<i64>,
+) -> Result<Response, AppError> {
+    let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
+    if store::revoke_token(&app.db, id, Some(account.id))
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    store::audit(
+        &app.db,
+        Some(account.id),
+        "token_revoked",
+        &format!("token={id}"),
+    )
+    .await?;
+    Ok(see_other("/account#tokens"))
 }
 
 #[derive(Template)]
@@ -292,8 +443,7 @@ async fn create_account(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     // Several `branch` fields arrive for several ticked boxes.
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(&body).map_err(|e| AppError::Malformed(e.to_string()))?;
+    let pairs = form_pairs(&body)?;
     let field = |name: &str| {
         pairs
             .iter()
@@ -335,6 +485,110 @@ async fn create_account(
             accounts_page(&app, ctx, form, errors).await
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/account_edit.html")]
+struct EditAccountPage {
+    ctx: Ctx,
+    account: store::AccountRow,
+    /// The role and branches as chosen (the stored ones, or what was sent).
+    role: String,
+    chosen: Vec<BranchId>,
+    branches: Vec<Branch>,
+    errors: FieldErrors,
+}
+
+impl EditAccountPage {
+    fn roles(&self) -> [Role; 4] {
+        Role::ALL
+    }
+
+    fn chosen(&self, id: &BranchId) -> bool {
+        self.chosen.contains(id)
+    }
+}
+
+async fn edit_account_page(
+    app: &AppState,
+    ctx: Ctx,
+    id: UserId,
+    chosen: Option<(String, Vec<BranchId>)>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let account = store::list_accounts(&app.db)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(AppError::NotFound)?;
+    let (role, chosen) =
+        chosen.unwrap_or_else(|| (account.role.as_str().to_owned(), account.branches.clone()));
+    let branches = directory::branches_by_scope(&app.db, &crate::auth::Scope::All).await?;
+    page_with_status(
+        crate::web::form_status(&errors),
+        EditAccountPage {
+            ctx,
+            account,
+            role,
+            chosen,
+            branches,
+            errors,
+        },
+    )
+}
+
+/// An account's role and branches, for an administrator to change.
+async fn edit_account(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<UserId>,
+) -> Result<Response, AppError> {
+    edit_account_page(&app, ctx, id, None, FieldErrors::new()).await
+}
+
+async fn save_account(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id<UserId>,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let pairs = form_pairs(&body)?;
+    let role = pairs
+        .iter()
+        .find(|(k, _)| k == "role")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let mut errors = FieldErrors::new();
+    let branches: Vec<BranchId> = pairs
+        .iter()
+        .filter(|(k, _)| k == "branch")
+        .filter_map(|(_, v)| match v.trim().parse() {
+            Ok(b) => Some(b),
+            Err(_) => {
+                errors.add("branches", "err-unknown-branch");
+                None
+            }
+        })
+        .collect();
+    let result = match errors.is_empty() {
+        true => {
+            actions::change_role(&app.db, ctx.account().map(|a| a.id), id, &role, &branches).await
+        }
+        false => Err(errors.into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/admin/accounts")),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            edit_account_page(&app, ctx, id, Some((role, branches)), errors).await
+        }
+    }
+}
+
+/// A form's fields in order, a name as often as it was sent (one `branch`
+/// per ticked box).
+fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    serde_urlencoded::from_bytes(body).map_err(|e| AppError::Malformed(e.to_string()))
 }
 
 async fn set_disabled(

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod pages;
+pub mod reset;
 
 use crate::web::Route;
 
@@ -14,5 +15,6 @@ pub fn routes() -> Vec<Route> {
     let mut routes = pages::routes();
     routes.extend(admin::routes());
     routes.extend(audit::routes());
+    routes.extend(reset::routes());
     routes
 }

@@ -42,12 +42,15 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    /// Arrived from setting a new password through a reset link.
+    reset: bool,
 }
 
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     #[serde(default)]
     next: String,
+    reset: Option<String>,
 }
 
 async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
@@ -60,6 +63,7 @@ async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, Ap
         email: String::new(),
         next,
         error: None,
+        reset: q.reset.is_some(),
     })
 }
 
@@ -125,6 +129,7 @@ async fn login(
                 email: form.email,
                 next,
                 error,
+                reset: false,
             },
         );
     };
@@ -173,6 +178,7 @@ async fn login(
                 email: form.email,
                 next,
                 error,
+                reset: false,
             },
         );
     };

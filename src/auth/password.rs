@@ -1,7 +1,9 @@
 //! Passwords: the policy a new password must meet, and Argon2id hashing.
 //!
 //! The policy is NIST SP 800-63B's: 8 to 128 characters, no composition
-//! rules, and no password from the list of the most common ones.
+//! rules, not only spaces, and nothing that is one of the twenty thousand
+//! most common passwords once case and a trailing run of digits and
+//! symbols are set aside (`Password1!` is `password`).
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -31,14 +33,39 @@ pub fn check_policy(password: &str, email: &str, field: &str, errors: &mut Field
         errors.add_with(field, "err-password-short", MIN_CHARS);
     } else if chars > MAX_CHARS {
         errors.add_with(field, "err-password-long", MAX_CHARS);
-    } else if is_common(password) || password.eq_ignore_ascii_case(email) {
+    } else if password.trim().is_empty() {
+        errors.add(field, "err-password-blank");
+    } else if is_common(password) || normalise(password) == normalise(email) {
         errors.add(field, "err-password-common");
     }
 }
 
+/// A password as people vary a common one: lower case, without the digits
+/// and symbols added at its end (`Dragon2024!` is `dragon`).
+fn normalise(password: &str) -> String {
+    password
+        .trim()
+        .to_lowercase()
+        .trim_end_matches(|c: char| {
+            c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace()
+        })
+        .to_owned()
+}
+
+/// The list, normalised, built on first use.
+fn common() -> &'static std::collections::HashSet<String> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        COMMON
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(normalise)
+            .collect()
+    })
+}
+
 fn is_common(password: &str) -> bool {
-    let lower = password.to_lowercase();
-    COMMON.lines().any(|line| line.trim() == lower)
+    common().contains(&normalise(password))
 }
 
 /// Hashes a password for storage as a PHC string. Slow on purpose: call it
@@ -135,5 +162,41 @@ mod tests {
         assert_eq!(check("alllowercaseletters"), None);
         assert_eq!(check("пароль для профспілки"), None);
         assert_eq!(check(&"x".repeat(128)), None);
+        assert_eq!(check("          "), Some("err-password-blank"));
+        assert_eq!(check("\t\n   \u{a0}   "), Some("err-password-blank"));
+    }
+
+    #[test]
+    fn common_passwords_are_refused_however_they_are_dressed() {
+        let raw = COMMON
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .count();
+        assert!(raw >= 10_000, "only {raw} passwords in the list");
+        let check = |p: &str| {
+            let mut e = FieldErrors::new();
+            check_policy(p, "me@example.org", "password", &mut e);
+            e.get("password").map(|e| e.key)
+        };
+        for weak in [
+            "Dragon2024!",
+            "QWERTYUIOP",
+            "qwertyuiop123",
+            "Sunshine!!",
+            "iloveyou99",
+            "12345678",
+            "Football#1",
+            "trustno1!!!",
+            "Me@example.org1",
+        ] {
+            assert_eq!(check(weak), Some("err-password-common"), "{weak}");
+        }
+        for fine in [
+            "correct horse battery staple",
+            "Tr0ub4dor&3-solidarity",
+            "rescue workers of Donetsk 2026",
+        ] {
+            assert_eq!(check(fine), None, "{fine}");
+        }
     }
 }

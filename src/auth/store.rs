@@ -231,22 +231,111 @@ pub async fn delete_sessions_of(db: &Db, user: UserId) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Stores a new token's hash; `expires_at` (Unix seconds) ends it by itself.
 pub async fn create_token(
     db: &Db,
     user: UserId,
     name: &str,
     token_hash: &str,
-) -> Result<(), DbError> {
-    db.write_one(sqlx::query(
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+    expires_at: Option<i64>,
+) -> Result<i64, DbError> {
+    let mut tx = db.write().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(user.0)
     .bind(name)
     .bind(token_hash)
     .bind(clock::now())
+    .bind(expires_at)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// An API token as its owner and administrators see it: never the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl TokenInfo {
+    /// Whether it still lets its holder in.
+    pub fn live(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > now)
+    }
+}
+
+/// An account's tokens, newest first.
+pub async fn tokens_of(db: &Db, user: UserId) -> Result<Vec<TokenInfo>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, name, created_at, last_used_at, expires_at, revoked_at
+         FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
     )
+    .bind(user.0)
+    .fetch_all(db.read())
     .await?;
-    Ok(())
+    rows.iter()
+        .map(|r| {
+            Ok(TokenInfo {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                expires_at: r.try_get("expires_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// Revokes one token, if it is live (and, with `owner`, if it is theirs).
+/// The account it belonged to, or `None` when there was nothing to revoke.
+pub async fn revoke_token(
+    db: &Db,
+    id: i64,
+    owner: Option<UserId>,
+) -> Result<Option<UserId>, DbError> {
+    let mut tx = db.write().await?;
+    let sql = match owner {
+        Some(_) => {
+            "UPDATE api_tokens SET revoked_at = $1
+             WHERE id = $2 AND revoked_at IS NULL AND user_id = $3 RETURNING user_id"
+        }
+        None => {
+            "UPDATE api_tokens SET revoked_at = $1
+             WHERE id = $2 AND revoked_at IS NULL RETURNING user_id"
+        }
+    };
+    let mut q = sqlx::query(sql).bind(clock::now()).bind(id);
+    if let Some(u) = owner {
+        q = q.bind(u.0);
+    }
+    let row = q.fetch_optional(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(row.map(|r| r.try_get("user_id")).transpose()?.map(UserId))
+}
+
+/// Revokes every live token of an account: a new password, or the account
+/// disabled. Revoked tokens stay revoked if the account is enabled again.
+pub async fn revoke_tokens_of(conn: &mut Conn, user: UserId) -> Result<u64, DbError> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(clock::now())
+    .bind(user.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 pub async fn find_token(
@@ -257,9 +346,11 @@ pub async fn find_token(
     let row = sqlx::query(
         "SELECT t.user_id, t.last_used_at, u.email, u.name, u.role, u.lang, u.disabled, u.time_zone
          FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1",
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+           AND (t.expires_at IS NULL OR t.expires_at > $2)",
     )
     .bind(token_hash)
+    .bind(clock::now())
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -372,6 +463,33 @@ pub struct AccountRow {
     pub branches: Vec<BranchId>,
 }
 
+/// Sets an account's role and the branches it acts for, replacing the old.
+pub async fn set_role(
+    conn: &mut Conn,
+    user: UserId,
+    role: Role,
+    branches: &[BranchId],
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.as_str())
+        .bind(clock::now())
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM user_branches WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    for b in branches {
+        sqlx::query("INSERT INTO user_branches (user_id, branch_id) VALUES ($1, $2)")
+            .bind(user.0)
+            .bind(b.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn list_accounts(db: &Db) -> Result<Vec<AccountRow>, DbError> {
     let mut conn = db.conn().await?;
     let rows =
@@ -419,6 +537,7 @@ pub async fn set_disabled(db: &Db, user: UserId, disabled: bool) -> Result<bool,
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
+        revoke_tokens_of(&mut tx, user).await?;
     }
     tx.commit().await?;
     Ok(done.rows_affected() > 0)
@@ -609,4 +728,99 @@ pub async fn audit_actions(db: &Db) -> Result<Vec<String>, DbError> {
         .iter()
         .map(|r| r.try_get("action"))
         .collect::<Result<_, _>>()?)
+}
+
+/// Stores a new reset link's token hash, valid until `expires_at`.
+pub async fn create_reset(
+    db: &Db,
+    user: UserId,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<(), DbError> {
+    db.write_one(
+        sqlx::query(
+            "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user.0)
+        .bind(token_hash)
+        .bind(clock::now())
+        .bind(expires_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The enabled account a reset link is for, if the link is unused and
+/// has not expired.
+pub async fn live_reset(db: &Db, token_hash: &str) -> Result<Option<UserId>, DbError> {
+    let row = sqlx::query(
+        "SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id
+         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled = 0",
+    )
+    .bind(token_hash)
+    .bind(clock::now())
+    .fetch_optional(db.read())
+    .await?;
+    Ok(row.map(|r| r.try_get("user_id")).transpose()?.map(UserId))
+}
+
+/// Uses a reset link, once: sets the new password hash, ends every
+/// session, revokes every API token and spends every other reset link of
+/// the account, in one transaction. `None` when the link was spent or
+/// expired meanwhile (two tabs, one link).
+pub async fn use_reset(
+    db: &Db,
+    token_hash: &str,
+    password_hash: &str,
+) -> Result<Option<UserId>, DbError> {
+    let now = clock::now();
+    let mut tx = db.write().await?;
+    let row = sqlx::query(
+        "UPDATE password_resets SET used_at = $1
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+           AND user_id IN (SELECT id FROM users WHERE disabled = 0)
+         RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let user = UserId(row.try_get("user_id")?);
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(now)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    revoke_tokens_of(&mut tx, user).await?;
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(user))
+}
+
+/// An enabled account's id and language by e-mail address, for a reset link.
+pub async fn enabled_account_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<(UserId, Option<Lang>)>, DbError> {
+    let row = sqlx::query("SELECT id, lang FROM users WHERE email = $1 AND disabled = 0")
+        .bind(email)
+        .fetch_optional(db.read())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let lang: Option<String> = row.try_get("lang")?;
+    Ok(Some((
+        UserId(row.try_get("id")?),
+        lang.as_deref().and_then(Lang::from_code),
+    )))
 }

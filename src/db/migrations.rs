@@ -68,6 +68,11 @@ const FILES: &[(i64, &str, &str)] = &[
         "twinning agreement",
         include_str!("../../migrations/0010_twinning_agreement.sql"),
     ),
+    (
+        11,
+        "token life and password resets",
+        include_str!("../../migrations/0011_token_life_and_password_resets.sql"),
+    ),
 ];
 
 /// The migrations as one engine runs them.
@@ -123,6 +128,30 @@ pub(super) async fn run(db: &Db) -> Result<(), DbError> {
         migrator.run(&db.writer).await?;
     }
     Ok(())
+}
+
+/// Refuses a database that is not Solidarnist's, or not at this version's
+/// schema: a command that only reads must not be the one to change it.
+pub(super) async fn check_current(db: &Db) -> Result<(), DbError> {
+    let latest = FILES.last().map_or(0, |f| f.0);
+    let applied: Option<i64> =
+        sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success")
+            .fetch_one(db.read())
+            .await
+            .ok()
+            .and_then(|r| r.try_get("v").ok());
+    match applied {
+        Some(v) if v == latest => Ok(()),
+        Some(v) if v > latest => Err(DbError::Schema(format!(
+            "the database is at schema version {v}, newer than this program's {latest}"
+        ))),
+        Some(v) => Err(DbError::Schema(format!(
+            "the database is at schema version {v} of {latest}: start `solidarnist serve` once to bring it up to date"
+        ))),
+        None => Err(DbError::Schema(
+            "this is not a Solidarnist database (it has no schema ledger)".into(),
+        )),
+    }
 }
 
 /// Databases made before sqlx's migrator kept their own ledger,

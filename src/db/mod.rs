@@ -62,6 +62,9 @@ pub enum DbError {
     /// The schema could not be brought up to date.
     #[error("could not migrate the database")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A database a read-only command may not use as it is.
+    #[error("{0}")]
+    Schema(String),
 }
 
 /// An import that the database refused or failed keeps the cause.
@@ -87,7 +90,7 @@ impl DbError {
     fn sqlx(&self) -> Option<&sqlx::Error> {
         match self {
             DbError::Sqlx(e) => Some(e),
-            DbError::UnsupportedUrl | DbError::Migrate(_) => None,
+            DbError::UnsupportedUrl | DbError::Migrate(_) | DbError::Schema(_) => None,
         }
     }
 }
@@ -226,6 +229,33 @@ impl Db {
             sqlite_writer: Arc::new(Mutex::new(())),
             changes: Arc::default(),
         })
+    }
+
+    /// Opens a database that must already exist and be at the current
+    /// schema, for commands that only read it (`check`, `export`): a
+    /// mistyped path is an error, never a new, empty database.
+    pub async fn connect_existing(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
+                let joiner = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{joiner}mode=rw")
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let writer = open_pool(backend, options.clone(), Role::Writes).await?;
+        let reader = open_pool(backend, options, Role::Reads).await?;
+        let db = Db {
+            reader,
+            writer,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+            changes: Arc::default(),
+        };
+        migrations::check_current(&db).await?;
+        Ok(db)
     }
 
     /// The counter of committed writes in this process.

@@ -35,7 +35,8 @@ fn ics_response(body: String, filename: &str) -> Response {
                 header::CONTENT_DISPOSITION,
                 format!("inline; filename=\"{filename}\""),
             ),
-            (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+            // People's names and meetings: kept by no cache on the way.
+            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         body,
     )

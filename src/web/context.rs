@@ -203,6 +203,8 @@ pub fn over_tls(request: &Request, trust_proxy: bool) -> bool {
 
 pub async fn context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
+    // What answers a form or an API write repeats what was sent: personal.
+    let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
     let here = request
         .uri()
         .path_and_query()
@@ -342,7 +344,13 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
 
     request.extensions_mut().insert(ctx.clone());
     let response = next.run(request).await;
-    finish(response, &ctx, is_api, set_cookies)
+    let mut response = finish(response, &ctx, is_api, set_cookies);
+    if writes {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 fn session_alive(session: &store::SessionRecord) -> bool {
@@ -466,7 +474,18 @@ fn finish(
     for c in set_cookies {
         response.headers_mut().append(header::SET_COOKIE, c);
     }
+    no_store_if_private(&mut response, ctx);
     response
+}
+
+/// No cache, shared or the browser's own, keeps an answer given to someone
+/// signed in (it may hold people's details, and is theirs alone) or one
+/// that sets a cookie (a session, a form's token).
+fn no_store_if_private(response: &mut Response, ctx: &Ctx) {
+    let headers = response.headers_mut();
+    if ctx.signed_in() || headers.contains_key(header::SET_COOKIE) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 fn render_error(error: &AppError, ctx: &Ctx, is_api: bool) -> Response {

@@ -391,3 +391,24 @@ db_test!(exporting_people_at_risk_is_private_and_audited, |app| {
         assert_eq!(mode, 0o600, "{mode:o}");
     }
 });
+
+// A command that only reads never makes a database: a mistyped path is an
+// error that says so, and no file appears.
+#[test]
+fn read_only_commands_never_create_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("mistyped.db");
+    let url = format!("sqlite://{}", missing.display());
+    for args in [
+        vec!["check"],
+        vec!["export", "people"],
+        vec!["export", "donations"],
+        vec!["token", "list", "--email", "someone@test.example"],
+    ] {
+        let out = solidarnist(&url).args(&args).output().unwrap();
+        assert!(!out.status.success(), "{args:?} succeeded on a missing database");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("cannot open the database"), "{args:?}: {stderr}");
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+}

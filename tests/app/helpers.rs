@@ -259,7 +259,7 @@ impl TestApp {
             .unwrap()
             .unwrap();
         let token = format!("{}{}", auth::TOKEN_PREFIX, auth::random_hex(20));
-        store::create_token(&self.db, user, "test", &auth::sha256_hex(&token))
+        store::create_token(&self.db, user, "test", &auth::sha256_hex(&token), None)
             .await
             .unwrap();
         let mut client = self.client();

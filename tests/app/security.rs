@@ -311,3 +311,43 @@ db_test!(oversized_bodies_are_refused_cleanly, |app| {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");
 });
+
+// Nothing a cache could hand to the next person: every answer to someone
+// signed in, and every answer that sets a cookie, says no-store; the
+// public pages and files anyone may see stay cacheable.
+db_test!(private_answers_are_never_stored, |app| {
+    let api = app.api_as(Role::Coordinator, &[]).await;
+    let page = app.login_as(Role::Coordinator, &[]).await;
+    let anonymous = app.client();
+    let no_store = |r: &reqwest::Response| {
+        r.headers()
+            .get("cache-control")
+            .is_some_and(|v| v.to_str().unwrap().contains("no-store"))
+    };
+    for (what, r) in [
+        ("people by API", api.get("/api/v1/people").await),
+        ("an API error", api.get("/api/v1/people/999999").await),
+        ("people page", page.get("/people").await),
+        ("account page", page.get("/account").await),
+        ("home page signed in", page.get("/").await),
+        ("login page", anonymous.get("/login").await),
+        (
+            "a failed login",
+            anonymous
+                .login("nobody@test.example", "wrong password")
+                .await,
+        ),
+    ] {
+        assert!(
+            no_store(&r),
+            "{what}: {:?}",
+            r.headers().get("cache-control")
+        );
+    }
+    // A visitor's first answer sets the form token's cookie, so it is not
+    // stored either; after it, public files are cacheable again.
+    let visitor = app.client();
+    assert!(no_store(&visitor.get("/static/style.css").await));
+    let style = visitor.get("/static/style.css").await;
+    assert!(!no_store(&style), "a public file stays cacheable");
+});
