@@ -239,8 +239,10 @@ async fn change_time_zone(
     Form(form): Form<ZoneForm>,
 ) -> Result<Response, AppError> {
     let account = ctx.account().cloned().ok_or(AppError::Unauthenticated)?;
-    let zone = form.time_zone.trim();
-    if !zone.is_empty() && crate::common::clock::zone(zone).is_none() {
+    let typed = form.time_zone.trim();
+    let canonical = crate::common::clock::zone_name(typed);
+    let zone = canonical.as_deref().unwrap_or(typed);
+    if !typed.is_empty() && canonical.is_none() {
         let mut errors = FieldErrors::new();
         errors.add("time_zone", "err-time-zone");
         return account_page(
@@ -588,6 +590,7 @@ async fn save_account(
 /// A form's fields in order, a name as often as it was sent (one `branch`
 /// per ticked box).
 fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    crate::web::extract::check_encoded(body)?;
     serde_urlencoded::from_bytes(body).map_err(|e| AppError::Malformed(e.to_string()))
 }
 

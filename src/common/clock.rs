@@ -36,6 +36,13 @@ pub fn zone(name: &str) -> Option<TimeZone> {
     TimeZone::get(name).ok()
 }
 
+/// A zone's name as the time-zone database spells it (`Europe/London` for
+/// `europe/london`), so that one zone is stored, shown and sent one way.
+pub fn zone_name(name: &str) -> Option<String> {
+    let tz = zone(name)?;
+    Some(tz.iana_name().unwrap_or(name.trim()).to_owned())
+}
+
 fn campaign_zone() -> TimeZone {
     // The zone database is compiled in (jiff's `tzdb-bundle-always`), so the
     // campaign's zone is always there; UTC only guards a broken build.
@@ -193,5 +200,10 @@ mod tests {
         assert!(zone(" Europe/London ").is_some());
         assert!(zone("Mars/Olympus").is_none());
         assert!(zone("").is_none());
+        assert_eq!(
+            zone_name(" europe/london ").as_deref(),
+            Some("Europe/London")
+        );
+        assert_eq!(zone_name("EUROPE/KYIV").as_deref(), Some("Europe/Kyiv"));
     }
 }

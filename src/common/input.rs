@@ -274,6 +274,73 @@ impl utoipa::PartialSchema for TextList {
 impl utoipa::ToSchema for TextList {}
 
 /// Splits a comma-separated list ("en, uk") into trimmed items.
+/// A character no text we keep may hold: NUL and the other control
+/// characters XML 1.0 forbids (tab, line feed and carriage return are
+/// fine), and Unicode's non-characters. Such text would break a feed, a
+/// page or a spreadsheet, and PostgreSQL refuses NUL outright.
+pub fn unfit_char(c: char) -> bool {
+    let n = c as u32;
+    (n < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&n)
+        || (n & 0xFFFE) == 0xFFFE
+}
+
+/// Whether a text holds a character no text we keep may hold.
+pub fn has_unfit_chars(text: &str) -> bool {
+    text.chars().any(unfit_char)
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component (`+` is a
+/// space) or path segment, refusing what is not UTF-8 instead of replacing
+/// it: text is never stored lossy.
+pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len()
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit() =>
+            {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'%' => return None,
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The first field of a URL-encoded form or query string whose name or
+/// value is not UTF-8 or holds an unfit character, with the field's name
+/// as far as it can be read.
+pub fn unfit_form_field(encoded: &str) -> Option<String> {
+    for pair in encoded.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decoded_name = percent_decode(name, true);
+        let field = decoded_name
+            .as_deref()
+            .filter(|n| !has_unfit_chars(n))
+            .unwrap_or("form")
+            .to_owned();
+        match (decoded_name, percent_decode(value, true)) {
+            (Some(n), Some(v)) if !has_unfit_chars(&n) && !has_unfit_chars(&v) => {}
+            _ => return Some(field),
+        }
+    }
+    None
+}
+
 pub fn split_list(text: &str) -> Vec<String> {
     text.split(',')
         .map(|s| s.trim().to_owned())
@@ -537,8 +604,19 @@ pub fn date(
     if t.is_empty() {
         return None;
     }
-    t.parse().map_err(|_| errors.add(field, "err-date")).ok()
+    let day: jiff::civil::Date = t.parse().map_err(|_| errors.add(field, "err-date")).ok()?;
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&day.year()) {
+        errors.add_with(field, "err-date-range", format!("{FIRST_YEAR}–{LAST_YEAR}"));
+        return None;
+    }
+    Some(day)
 }
+
+/// The years a date typed anywhere may fall in: the campaign's records
+/// start long after the first and end long before the last; outside them a
+/// date is a typing mistake, and year 9999 overflows arithmetic on it.
+pub const FIRST_YEAR: i16 = 1900;
+pub const LAST_YEAR: i16 = 2100;
 
 /// A date that happened: empty is `today`; a date after `today` is refused.
 pub fn past_date(
@@ -864,5 +942,28 @@ mod tests {
             &mut e,
         );
         assert!(e.has("l"));
+    }
+
+    #[test]
+    fn text_that_cannot_live_in_xml_or_html_is_found() {
+        assert!(has_unfit_chars("a\u{0}b"));
+        assert!(
+            has_unfit_chars("\u{FFFF}")
+                && has_unfit_chars("\u{FDD0}")
+                && has_unfit_chars("\u{1FFFE}")
+        );
+        assert!(has_unfit_chars("\u{1B}[31m"));
+        assert!(!has_unfit_chars("tab\tline\nreturn\r — Київ £5 😀"));
+        assert_eq!(percent_decode("a%20b+c", true).as_deref(), Some("a b c"));
+        assert_eq!(percent_decode("%D0%9A", false).as_deref(), Some("К"));
+        assert_eq!(percent_decode("%FF", true), None, "not UTF-8");
+        assert_eq!(percent_decode("50%", true), None);
+        assert_eq!(percent_decode("%+1", true), None);
+        assert_eq!(
+            unfit_form_field("name=ok&email=a%00b"),
+            Some("email".into())
+        );
+        assert_eq!(unfit_form_field("name=%C3%28"), Some("name".into()));
+        assert_eq!(unfit_form_field("name=Olena&note=%E2%80%94"), None);
     }
 }

@@ -12,13 +12,18 @@ pub struct Paging {
 impl Paging {
     pub const DEFAULT_PER_PAGE: i64 = 25;
     pub const MAX_PER_PAGE: i64 = 200;
+    /// No list is longer than this many pages: a larger number would
+    /// overflow the row offset (a 500 on PostgreSQL before this bound).
+    pub const MAX_PAGE: i64 = 1_000_000;
 
-    /// Lenient for pages (a bad number shows page 1); APIs use [`Paging::parse_strict`].
+    /// Lenient for pages (a bad number shows page 1, one past the end the
+    /// last possible page); APIs use [`Paging::parse_strict`].
     pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Paging {
         let page = page
-            .and_then(|p| p.trim().parse().ok())
+            .and_then(|p| p.trim().parse::<i64>().ok())
             .filter(|&p| p >= 1)
-            .unwrap_or(1);
+            .unwrap_or(1)
+            .min(Self::MAX_PAGE);
         let per_page = per_page
             .and_then(|p| p.trim().parse().ok())
             .filter(|&p| p >= 1)
@@ -40,7 +45,7 @@ impl Paging {
                 }
             }
         };
-        let page = number(page, "page", 1_000_000, &mut errors).unwrap_or(1);
+        let page = number(page, "page", Self::MAX_PAGE, &mut errors).unwrap_or(1);
         let per_page = number(per_page, "per_page", Self::MAX_PER_PAGE, &mut errors)
             .unwrap_or(Self::DEFAULT_PER_PAGE);
         errors.into_result()?;

@@ -118,11 +118,12 @@ pub async fn edit_branch(
     store::get_branch(db, id).await?.ok_or(AppError::NotFound)
 }
 
+/// Deletes a branch; one that records still refer to is a 409 naming them.
 pub async fn delete_branch(db: &Db, id: BranchId) -> Result<(), AppError> {
     match store::delete_branch(db, id).await? {
-        Some(true) => Ok(()),
-        Some(false) => Err(AppError::conflict("in_use", "err-branch-has-people")),
-        None => Err(AppError::NotFound),
+        Ok(true) => Ok(()),
+        Ok(false) => Err(AppError::NotFound),
+        Err(holder) => Err(AppError::conflict("in_use", holder)),
     }
 }
 

@@ -389,22 +389,42 @@ pub async fn update_branch(
 }
 
 /// Deletes a branch with no people. `Some(false)` when people remain.
-pub async fn delete_branch(db: &Db, id: BranchId) -> Result<Option<bool>, DbError> {
+/// What still refers to a branch, in the order a person would clear it:
+/// the table, its column, and the message that names it.
+const BRANCH_HOLDERS: &[(&str, &str, &str)] = &[
+    ("people", "branch_id", "err-branch-has-people"),
+    ("speaker_requests", "branch_id", "err-branch-has-requests"),
+    ("twinnings", "gb_branch_id", "err-branch-has-twinnings"),
+    ("twinnings", "ua_branch_id", "err-branch-has-twinnings"),
+    ("needs", "branch_id", "err-branch-has-needs"),
+    ("needs", "adopted_by", "err-branch-has-needs"),
+    ("donations", "branch_id", "err-branch-has-donations"),
+    ("links", "branch_id", "err-branch-has-links"),
+];
+
+/// Deletes a branch nothing refers to any more. `Err(key)` names the first
+/// kind of record that still holds it (never a foreign-key failure, which
+/// would be a 500); `Ok(false)` when there was no such branch.
+pub async fn delete_branch(db: &Db, id: BranchId) -> Result<Result<bool, &'static str>, DbError> {
     let mut tx = db.write().await?;
-    let people: i64 = sqlx::query("SELECT COUNT(*) AS n FROM people WHERE branch_id = $1")
+    for (table, column, key) in BRANCH_HOLDERS {
+        let held = sqlx::query(&format!(
+            "SELECT 1 AS one FROM {table} WHERE {column} = $1 LIMIT 1"
+        ))
         .bind(id.0)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?
-        .try_get("n")?;
-    if people > 0 {
-        return Ok(Some(false));
+        .is_some();
+        if held {
+            return Ok(Err(key));
+        }
     }
     let done = sqlx::query("DELETE FROM branches WHERE id = $1")
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok((done.rows_affected() > 0).then_some(true))
+    Ok(Ok(done.rows_affected() > 0))
 }
 
 // ---- people ----

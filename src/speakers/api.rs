@@ -219,10 +219,8 @@ pub async fn list_requests(
         status,
         branch_id: optional_param(&q.branch_id, "branch_id", &mut errors),
         speaker_id: optional_param(&q.speaker_id, "speaker_id", &mut errors),
-        after: q
-            .upcoming
-            .as_deref()
-            .filter(|u| *u == "true" || *u == "1")
+        after: crate::web::extract::optional_flag(&q.upcoming, "upcoming", &mut errors)
+            .filter(|&u| u)
             .map(|_| crate::common::clock::now()),
     };
     errors.into_result()?;

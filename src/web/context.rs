@@ -316,6 +316,25 @@ pub async fn context(State(state): State<AppState>, mut request: Request, next: 
         .unwrap_or_default();
     ctx.tr = Tr::new(ctx.lang);
 
+    // A path or query that is not UTF-8 or holds NUL or another character
+    // no text may hold names no record, and never reaches a handler or the
+    // database (PostgreSQL refuses NUL with an error, not a row).
+    let path_fit = request.uri().path().split('/').all(|segment| {
+        crate::common::input::percent_decode(segment, false)
+            .is_some_and(|s| !crate::common::input::has_unfit_chars(&s))
+    });
+    if !path_fit {
+        return finish(
+            AppError::NotFound.into_response(),
+            &ctx,
+            is_api,
+            set_cookies,
+        );
+    }
+    if let Err(e) = super::extract::check_encoded(request.uri().query().unwrap_or("").as_bytes()) {
+        return finish(e.into_response(), &ctx, is_api, set_cookies);
+    }
+
     ctx.csrf = match (session_csrf, cookies.get(CSRF_COOKIE)) {
         (Some(token), _) => token,
         (None, Some(token)) if is_hex_secret(token) => token.clone(),

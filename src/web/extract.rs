@@ -44,6 +44,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if !value.is_object() {
         return Err(AppError::Malformed("expected a JSON object".to_owned()));
     }
+    if let Some(field) = unfit_json_field(&value, "") {
+        return Err(AppError::Invalid(FieldErrors::one(
+            &field,
+            "err-characters",
+        )));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let mut errors = FieldErrors::new();
@@ -51,6 +57,56 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         errors.add(field, "err-wrong-type");
         AppError::Invalid(errors)
     })
+}
+
+/// The path of the first string in a JSON value (a key or a value) that
+/// holds a character no text we keep may hold.
+fn unfit_json_field(value: &serde_json::Value, at: &str) -> Option<String> {
+    use crate::common::input::has_unfit_chars;
+    let here = || {
+        if at.is_empty() {
+            "body".to_owned()
+        } else {
+            at.to_owned()
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if has_unfit_chars(s) => Some(here()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| unfit_json_field(v, &format!("{}[{i}]", here()))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if has_unfit_chars(k) {
+                Some(here())
+            } else {
+                unfit_json_field(v, &path)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// Refuses a URL-encoded body (or query string) that is not UTF-8 or holds
+/// a character no text we keep may hold, naming the field: nothing is
+/// stored lossy, and nothing reaches a page, feed or file that breaks it.
+pub fn check_encoded(encoded: &[u8]) -> Result<(), AppError> {
+    let field = match std::str::from_utf8(encoded) {
+        Ok(text) => crate::common::input::unfit_form_field(text),
+        Err(_) => Some("form".to_owned()),
+    };
+    match field {
+        Some(field) => Err(AppError::Invalid(FieldErrors::one(
+            &field,
+            "err-characters",
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A URL-encoded form body. Form structs take every field as text (with
@@ -64,6 +120,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
+        check_encoded(&bytes)?;
         serde_urlencoded::from_bytes(&bytes)
             .map(Form)
             .map_err(|e| AppError::Malformed(e.to_string()))
@@ -77,6 +134,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        check_encoded(parts.uri.query().unwrap_or("").as_bytes())?;
         serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
             .map(Query)
             .map_err(|e| AppError::Malformed(e.to_string()))
@@ -110,6 +168,23 @@ pub fn optional_param<T: std::str::FromStr>(
         errors.add(field, "err-wrong-type");
         None
     })
+}
+
+/// A yes-or-no query parameter: `true`/`false` (or `1`/`0`); anything
+/// else is an error naming it, not a quiet "no".
+pub fn optional_flag(
+    value: &Option<String>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<bool> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty())? {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => {
+            errors.add(field, "err-flag");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -406,9 +406,15 @@ fn read_only_commands_never_create_a_database() {
         vec!["token", "list", "--email", "someone@test.example"],
     ] {
         let out = solidarnist(&url).args(&args).output().unwrap();
-        assert!(!out.status.success(), "{args:?} succeeded on a missing database");
+        assert!(
+            !out.status.success(),
+            "{args:?} succeeded on a missing database"
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("cannot open the database"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot open the database"),
+            "{args:?}: {stderr}"
+        );
         assert!(!missing.exists(), "{args:?} created {}", missing.display());
     }
 }

@@ -2,6 +2,7 @@
 //! database and talks to it over HTTP, once on SQLite and once on PostgreSQL.
 
 mod helpers;
+mod hostile;
 
 /// The seeded random inputs the library's own property tests use too.
 #[path = "../support/fuzz.rs"]

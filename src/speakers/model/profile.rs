@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use super::*;
-use crate::common::clock::{zone, KYIV};
+use crate::common::clock::KYIV;
 use crate::common::input::{
     email, flag, is_language_code, items, line, long_text, FieldErrors, Loose, TextList,
 };
@@ -130,9 +130,13 @@ impl SpeakerInput {
             .unwrap_or("")
             .trim()
             .to_owned();
-        if zone(&time_zone).is_none() {
-            errors.add("time_zone", "err-time-zone");
-        }
+        let time_zone = match crate::common::clock::zone_name(&time_zone) {
+            Some(canonical) => canonical,
+            None => {
+                errors.add("time_zone", "err-time-zone");
+                time_zone
+            }
+        };
         let online = flag(
             self.online.as_ref(),
             current.map(|s| s.online),

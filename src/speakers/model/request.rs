@@ -100,6 +100,24 @@ pub struct RequestInput {
     pub branch_text: Option<String>,
 }
 
+/// Whether a date and time says its offset (`Z`, `+02:00`, `-05:00`) after
+/// the date part.
+fn names_an_offset(text: &str) -> bool {
+    let text = text.trim();
+    let after_date = text.get(10..).unwrap_or("");
+    after_date.contains(['Z', 'z', '+', '-'])
+}
+
+/// Whether the offset a date and time carries, if any, is one a place on
+/// Earth uses (within ±14 hours). The parser takes up to ±25:59.
+fn offset_is_real(text: &str) -> bool {
+    use jiff::fmt::temporal::{Pieces, PiecesOffset};
+    match Pieces::parse(text.trim()).ok().and_then(|p| p.offset()) {
+        Some(PiecesOffset::Numeric(n)) => n.offset().seconds().abs() <= 14 * 3600,
+        _ => true,
+    }
+}
+
 impl RequestInput {
     /// Parses a new request. Which branch the caller may name is checked by
     /// the caller; here only the form of each field.
@@ -121,6 +139,10 @@ impl RequestInput {
             }
         };
         let planned = match &self.starts_at {
+            Some(text) if !offset_is_real(text) => {
+                errors.add("starts_at", "err-datetime");
+                None
+            }
             Some(text) => match text.trim().parse::<Timestamp>() {
                 // An instant with its offset: the zone only decides how it is shown.
                 Ok(instant) => {
@@ -148,6 +170,12 @@ impl RequestInput {
                         starts_at: instant,
                         ..p
                     })
+                }
+                // An offset that is not one (+25:00) is an error, not a
+                // wall-clock time with the offset dropped.
+                Err(_) if names_an_offset(text) => {
+                    errors.add("starts_at", "err-datetime");
+                    None
                 }
                 Err(_) => match text.trim().parse::<DateTime>() {
                     Ok(civil) => plan(

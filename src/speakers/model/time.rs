@@ -41,6 +41,10 @@ pub enum Fold {
     Later,
 }
 
+/// How far ahead a meeting may be planned: further is a typing mistake
+/// (and year 9999 would overflow the end of the meeting).
+pub const MAX_YEARS_AHEAD: i64 = 3;
+
 /// Turns a wall-clock date and time in a named zone into an instant. A time
 /// that does not exist (clocks go forward) is an error; a time that occurs
 /// twice (clocks go back) is an error unless `fold` says which one.
@@ -57,10 +61,12 @@ pub fn plan(
     if tz.is_none() {
         errors.add("time_zone", "err-time-zone");
     }
-    let date: Option<Date> = date.trim().parse().ok();
-    if date.is_none() {
+    let date: Option<Date> = if date.trim().is_empty() {
         errors.add("date", "err-date");
-    }
+        None
+    } else {
+        crate::common::input::date(Some(date), None, "date", errors)
+    };
     let time: Option<jiff::civil::Time> = time.trim().parse().ok();
     if time.is_none() {
         errors.add("time", "err-time");
@@ -97,15 +103,30 @@ pub fn plan(
         }
         (AmbiguousOffset::Fold { .. }, Some(Fold::Earlier)) => ambiguous.earlier().ok(),
         (AmbiguousOffset::Fold { .. }, Some(Fold::Later)) => ambiguous.later().ok(),
-    }?;
+    };
+    // Every way to fail says which field: a parse never gives nothing
+    // without saying why (which its callers would report as our fault).
+    let Some(starts_at) = starts_at else {
+        if errors.is_empty() {
+            errors.add("date", "err-date");
+        }
+        return None;
+    };
     if starts_at <= now {
         errors.add("date", "err-in-the-past");
         return None;
     }
+    if starts_at.duration_since(now).as_secs() > MAX_YEARS_AHEAD * 366 * 86_400 {
+        errors.add_with("date", "err-too-far-ahead", MAX_YEARS_AHEAD);
+        return None;
+    }
+    // The zone as the time-zone database names it (`Europe/London`, not
+    // however it was typed), so that feeds and pages show one spelling.
+    let zone_name = tz.iana_name().unwrap_or(zone_name.trim()).to_owned();
     Some(PlannedTime {
         starts_at,
         zone: tz,
-        zone_name: zone_name.trim().to_owned(),
+        zone_name,
         duration_minutes,
     })
 }
@@ -114,6 +135,16 @@ pub fn plan(
 mod tests {
     use super::*;
     use crate::common::clock::KYIV;
+
+    #[test]
+    fn a_meeting_in_year_9999_or_years_ahead_is_a_date_error() {
+        for date in ["9999-12-31", "2100-01-01", "2030-01-01"] {
+            let e = planned(date, "19:00", "Europe/London", None).unwrap_err();
+            assert!(e.get("date").is_some(), "{date}: {e:?}");
+        }
+        let p = planned("2026-06-01", "19:00", "europe/london", None).unwrap();
+        assert_eq!(p.zone_name, "Europe/London");
+    }
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
