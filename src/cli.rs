@@ -69,6 +69,20 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// A consistent copy of the whole database, taken while it serves, in
+    /// one file either engine can restore (written readable by you only).
+    Backup {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load a backup into an empty database of either engine (SQLite to
+    /// PostgreSQL is how an instance outgrows one machine).
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Export unions, branches, people or donations as CSV.
     Export {
         kind: DataKind,
@@ -514,6 +528,43 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        Command::Backup { file, db } => {
+            let db = open_existing(&db).await?;
+            let out = private_file(&file)?;
+            let mut out = std::io::BufWriter::new(out);
+            let bar = rows_bar("backing up");
+            let header = crate::db::backup::backup(&db, &mut out, &mut |p| advance(&bar, p))
+                .await
+                .map_err(|e| chain(&e))?;
+            bar.finish_and_clear();
+            let rows: u64 = header.tables.iter().map(|t| t.rows).sum();
+            eprintln!(
+                "backed up {rows} rows of {} tables (schema {}) to {}",
+                header.tables.len(),
+                header.schema,
+                file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, db } => {
+            let db = open(&db).await?;
+            let input = std::fs::File::open(&file)
+                .map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+            let bar = rows_bar("restoring");
+            let header =
+                crate::db::backup::restore(&db, std::io::BufReader::new(input), &mut |p| {
+                    advance(&bar, p)
+                })
+                .await
+                .map_err(|e| chain(&e))?;
+            bar.finish_and_clear();
+            let rows: u64 = header.tables.iter().map(|t| t.rows).sum();
+            eprintln!(
+                "restored {rows} rows of {} tables, each matching its checksum",
+                header.tables.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { db } => {
             let db = open_existing(&db).await?;
             let differences = crate::appeals::store::check_totals(&db)
@@ -589,6 +640,25 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             eprintln!("exported {count} rows");
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// A progress bar counting rows, on standard error.
+fn rows_bar(what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+fn advance(bar: &indicatif::ProgressBar, p: crate::db::backup::Progress) {
+    match p {
+        crate::db::backup::Progress::Total(n) => bar.set_length(n),
+        crate::db::backup::Progress::Done(n) => bar.inc(n),
     }
 }
 

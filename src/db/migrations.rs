@@ -21,7 +21,7 @@ use sqlx::Row;
 use super::{Backend, Db, DbError};
 
 /// Every migration, in order: version, name, text.
-const FILES: &[(i64, &str, &str)] = &[
+pub(super) const FILES: &[(i64, &str, &str)] = &[
     (
         1,
         "accounts and directory",
@@ -130,10 +130,15 @@ pub(super) async fn run(db: &Db) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The schema version this program brings a database to.
+pub fn latest() -> i64 {
+    FILES.last().map_or(0, |f| f.0)
+}
+
 /// Refuses a database that is not Solidarnist's, or not at this version's
 /// schema: a command that only reads must not be the one to change it.
 pub(super) async fn check_current(db: &Db) -> Result<(), DbError> {
-    let latest = FILES.last().map_or(0, |f| f.0);
+    let latest = latest();
     let applied: Option<i64> =
         sqlx::query("SELECT MAX(version) AS v FROM _sqlx_migrations WHERE success")
             .fetch_one(db.read())

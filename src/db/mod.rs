@@ -11,6 +11,7 @@
 //! Rust, because SQLite's `LOWER` only knows ASCII and our names are Cyrillic
 //! as often as Latin.
 
+pub mod backup;
 pub mod limits;
 mod migrations;
 pub mod sql;

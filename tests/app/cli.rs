@@ -418,3 +418,167 @@ fn read_only_commands_never_create_a_database() {
         assert!(!missing.exists(), "{args:?} created {}", missing.display());
     }
 }
+
+// A backup taken while donations pour in restores into the other engine
+// (SQLite into PostgreSQL, PostgreSQL into SQLite) with every table
+// identical to the moment it was taken, and every donation acknowledged
+// before it started in it; `check` passes there; a second restore into
+// the now full database is refused.
+db_test!(
+    a_backup_taken_during_writes_restores_into_the_other_engine,
+    |app| {
+        use reqwest::header::HeaderMap;
+        use reqwest::Method;
+        use solidarnist::auth::Role;
+        use solidarnist::db::Backend;
+        let union = app
+            .union("Backup union", solidarnist::directory::model::Country::Ua)
+            .await;
+        let branch = app.branch(union, "Backup branch").await;
+        app.person(Some(branch), "Партнерка Backup", true).await;
+        let (appeal, _) = app.appeal_with_pledge(branch).await;
+        app.short_link().await;
+        app.statement().await;
+        let api = app.api_as(Role::Coordinator, &[]).await;
+
+        // Donations keep arriving while the backup runs.
+        let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(
+            i64,
+            std::time::Instant,
+        )>::new()));
+        let mut burst = tokio::task::JoinSet::new();
+        for i in 0..60 {
+            let (api, acknowledged) = (api.clone(), acknowledged.clone());
+            burst.spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(5 * i)).await;
+                let mut headers = HeaderMap::new();
+                headers.insert("idempotency-key", format!("burst-{i}").parse().unwrap());
+                let r = api
+                    .request(
+                        Method::POST,
+                        &format!("/api/v1/appeals/{appeal}/donations"),
+                        headers,
+                        Some(crate::helpers::Body::Json(serde_json::json!({
+                            "amount": {"amount_minor": 100 + i as i64, "currency": "UAH"},
+                            "donor_name": format!("Burst donor {i}")
+                        }))),
+                    )
+                    .await;
+                if r.status().is_success() {
+                    let body: serde_json::Value = r.json().await.unwrap();
+                    acknowledged
+                        .lock()
+                        .unwrap()
+                        .push((body["id"].as_i64().unwrap(), std::time::Instant::now()));
+                }
+            });
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("campaign.backup");
+        let started = std::time::Instant::now();
+        let (url, path) = (app.database_url.clone(), file.clone());
+        let out = tokio::task::spawn_blocking(move || {
+            solidarnist(&url).arg("backup").arg(&path).output().unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        while burst.join_next().await.is_some() {}
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "a backup holds personal data: {mode:o}");
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let header: solidarnist::db::backup::Header =
+            serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        let before: Vec<i64> = acknowledged
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, at)| *at < started)
+            .map(|(id, _)| *id)
+            .collect();
+        assert!(
+            !before.is_empty(),
+            "some donations were acknowledged before the backup"
+        );
+
+        // Into the other engine (SQLite again when no PostgreSQL is configured).
+        let other = match app.backend {
+            Backend::Sqlite if std::env::var("SOLIDARNIST_TEST_POSTGRES_URL").is_ok() => {
+                Backend::Postgres
+            }
+            _ => Backend::Sqlite,
+        };
+        let target = crate::helpers::TestApp::spawn(other).await;
+        let out = solidarnist(&target.database_url)
+            .arg("restore")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let restored = solidarnist::db::backup::checksums(&target.db)
+            .await
+            .unwrap();
+        assert_eq!(restored, header.tables, "every table as it was backed up");
+        let donations = header
+            .tables
+            .iter()
+            .find(|t| t.name == "donations")
+            .unwrap();
+        assert!(donations.rows > before.len() as u64, "the pledge and the burst");
+        use sqlx::Row;
+        for id in &before {
+            let found = sqlx::query("SELECT COUNT(*) AS n FROM donations WHERE id = $1")
+                .bind(id)
+                .fetch_one(target.db.read())
+                .await
+                .unwrap()
+                .try_get::<i64, _>("n")
+                .unwrap();
+            assert_eq!(
+                found, 1,
+                "donation {id} was acknowledged before the backup began"
+            );
+        }
+        let out = solidarnist(&target.database_url)
+            .arg("check")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        // New records on the target get new ids, past the restored ones.
+        let (status, body) = target
+        .api_as(Role::Coordinator, &[])
+        .await
+        .json(
+            Method::POST,
+            "/api/v1/unions",
+            serde_json::json!({"name": "After restore", "country": "GB", "kind": "national_union"}),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+        // Never into a database that holds a campaign.
+        let out = solidarnist(&target.database_url)
+            .arg("restore")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    }
+);
