@@ -156,7 +156,9 @@ pub async fn import(
         if more {
             line += 1;
             in_batch += 1;
-            let get = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("");
+            let get = |c: Option<usize>| {
+                crate::common::import::import_cell(c.and_then(|i| record.get(i)).unwrap_or(""))
+            };
             let mut errors = FieldErrors::new();
             let appeal = appeals.get(&get(c_appeal).to_lowercase()).copied();
             if appeal.is_none() {
@@ -172,15 +174,24 @@ pub async fn import(
                 currency: Some(get(c_currency).to_owned()),
                 branch_id: Some(Loose::Text(get(c_branch).to_owned())),
                 donor_name: Some(get(c_donor).to_owned()),
-                status: Some(match get(c_status) {
+                // A cancelled pledge is read as the pledge it was, then
+                // marked cancelled: it counts in no total.
+                status: Some(match get(c_status).to_lowercase().as_str() {
                     "" => "received".to_owned(),
-                    s => s.to_lowercase(),
+                    "cancelled" => "pledged".to_owned(),
+                    s => s.to_owned(),
                 }),
                 received_on: Some(get(c_received).to_owned()),
                 reference: Some(reference.to_owned()),
                 notes: Some(get(c_notes).to_owned()),
             };
-            let fields = input.parse(today, &mut errors);
+            let cancelled = get(c_status).eq_ignore_ascii_case("cancelled");
+            let fields = input.parse(today, &mut errors).map(|mut f| {
+                if cancelled {
+                    f.status = DonationStatus::Cancelled;
+                }
+                f
+            });
             if let Some(f) = &fields {
                 if f.branch_id.is_some_and(|b| !branches.contains(&b.0)) {
                     errors.add("branch_id", "err-unknown-branch");
@@ -329,11 +340,7 @@ fn json_array<T: serde::Serialize>(rows: &[T]) -> Result<String, ImportError> {
 
 /// A cell a spreadsheet would run as a formula is written as text.
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
+    crate::common::import::export_cell(text)
 }
 
 /// Writes every donation (of one appeal, when given), oldest first, in the
@@ -388,7 +395,15 @@ pub async fn export(
                     .map(|b| b.to_string())
                     .unwrap_or_default(),
                 cell(&r.try_get::<String, _>("donor_name")?),
-                cell(&r.try_get::<String, _>("reference")?),
+                // A donation recorded without a reference (a pledge at a
+                // meeting) gets one from its id, the same every time, so
+                // that the file imports back, and once only.
+                cell(&match r.try_get::<String, _>("reference")? {
+                    none if none.is_empty() => {
+                        format!("solidarnist-{}", r.try_get::<i64, _>("id")?)
+                    }
+                    reference => reference,
+                }),
                 cell(&r.try_get::<String, _>("notes")?),
             ])?;
             count += 1;

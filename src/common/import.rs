@@ -19,6 +19,29 @@ pub struct Report {
     pub errors: Vec<RowError>,
 }
 
+/// The first characters that make a spreadsheet run a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell as an export writes it: one a spreadsheet would run as a
+/// formula (`=HYPERLINK(…)`, `+44…`, `-1+1`, `@SUM(…)`) gets a leading `'`,
+/// which spreadsheets read as "this is text" and do not show.
+pub fn export_cell(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A text cell as an import reads it: the `'` an export put before a
+/// formula-like cell is taken off again, so an export imports as itself.
+pub fn import_cell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
 /// Why an import could not be read or written at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -31,4 +54,28 @@ pub enum ImportError {
     Db(Box<dyn std::error::Error + Send + Sync>),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_written_as_text_and_read_back_as_themselves() {
+        for text in [
+            "=HYPERLINK(\"http://x\")",
+            "+44 20 7946 0000",
+            "-1+1",
+            "@SUM(A1)",
+            "\tx",
+        ] {
+            let written = export_cell(text);
+            assert!(written.starts_with('\''), "{text}");
+            assert_eq!(import_cell(&written), text);
+        }
+        for text in ["Olena", "'quoted' already", "", "5"] {
+            assert_eq!(export_cell(text), text);
+            assert_eq!(import_cell(text), text);
+        }
+    }
 }

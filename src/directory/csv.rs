@@ -85,8 +85,12 @@ fn reader(mut input: impl Read) -> Result<::csv::Reader<std::io::Cursor<Vec<u8>>
 struct Columns(HashMap<String, usize>);
 
 impl Columns {
+    /// A cell, with the `'` an export put before formula-like text removed.
     fn get<'r>(&self, record: &'r ::csv::StringRecord, name: &str) -> Option<&'r str> {
-        self.0.get(name).and_then(|&i| record.get(i))
+        self.0
+            .get(name)
+            .and_then(|&i| record.get(i))
+            .map(crate::common::import::import_cell)
     }
 
     fn text(&self, record: &::csv::StringRecord, name: &str) -> Option<String> {
@@ -305,11 +309,17 @@ async fn import_people(
 ) -> Result<Report, ImportError> {
     columns.require(&["name", "role"])?;
     let branches: HashSet<BranchId> = all_branches(db).await?.into_iter().map(|b| b.id).collect();
-    let existing: HashSet<(Option<BranchId>, String)> = all_people(db)
-        .await?
-        .into_iter()
-        .filter_map(|p| Some((p.branch_id, p.email?)))
-        .collect();
+    // A person is the same person by e-mail at the same branch, or, for a
+    // row without one (a paper list, or an export that left out an at-risk
+    // person's contacts), by name at the same branch: re-importing never
+    // makes a second copy.
+    let mut existing: HashSet<(Option<BranchId>, String)> = HashSet::new();
+    for p in all_people(db).await? {
+        existing.insert((p.branch_id, person_name_key(&p.name)));
+        if let Some(e) = p.email {
+            existing.insert((p.branch_id, format!("email:{e}")));
+        }
+    }
     let mut report = Report::default();
     let mut keep = Keep::new(existing);
     for (i, record) in records.iter().enumerate() {
@@ -337,10 +347,26 @@ async fn import_people(
             push_errors(&mut report, line, &errors);
             continue;
         };
-        let key = fields.email.clone().map(|e| (fields.branch_id, e));
-        keep.offer(&mut report, line, "email", key, fields);
+        let (field, key) = match &fields.email {
+            Some(e) => ("email", format!("email:{e}")),
+            None => ("name", person_name_key(&fields.name)),
+        };
+        keep.offer(
+            &mut report,
+            line,
+            field,
+            Some((fields.branch_id, key)),
+            fields,
+        );
     }
     keep.write(db, report, "people").await
+}
+
+/// How a person without an e-mail address is recognised: their name,
+/// without case or extra spaces.
+fn person_name_key(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    format!("name:{}", words.join(" ").to_lowercase())
 }
 
 /// A checked row, ready to be written.
@@ -413,6 +439,19 @@ async fn all_people(db: &Db) -> Result<Vec<Person>, DbError> {
     all_pages(|p| store::list_people(db, &Scope::All, &filter, p)).await
 }
 
+/// Writes one row, each text cell safe from spreadsheets running it as a
+/// formula (a person named `=HYPERLINK(…)` is written as text).
+fn write_row<W: Write>(
+    writer: &mut ::csv::Writer<W>,
+    cells: impl IntoIterator<Item = String>,
+) -> Result<(), ::csv::Error> {
+    writer.write_record(
+        cells
+            .into_iter()
+            .map(|c| crate::common::import::export_cell(&c)),
+    )
+}
+
 /// Writes every record of a kind. People marked at risk are exported without
 /// their e-mail address and phone number unless `include_at_risk` is set;
 /// every at-risk record written with its details (such a person's contacts,
@@ -437,13 +476,16 @@ pub async fn export(
             let filter = UnionFilter::default();
             let unions = all_pages(|p| store::list_unions(db, &filter, p)).await?;
             for u in unions {
-                writer.write_record([
-                    u.id.to_string(),
-                    u.name,
-                    u.name_uk.unwrap_or_default(),
-                    u.country.code().to_owned(),
-                    u.kind.code().to_owned(),
-                ])?;
+                write_row(
+                    &mut writer,
+                    [
+                        u.id.to_string(),
+                        u.name,
+                        u.name_uk.unwrap_or_default(),
+                        u.country.code().to_owned(),
+                        u.kind.code().to_owned(),
+                    ],
+                )?;
                 count += 1;
             }
         }
@@ -452,18 +494,21 @@ pub async fn export(
                 if b.at_risk {
                     exported_at_risk.push(format!("branch={} via=cli", b.id));
                 }
-                writer.write_record([
-                    b.id.to_string(),
-                    b.union_name,
-                    b.name,
-                    b.name_uk.unwrap_or_default(),
-                    b.region,
-                    b.sector.code().to_owned(),
-                    b.size_band.code().to_owned(),
-                    b.languages.join(","),
-                    b.wished_region,
-                    b.at_risk.to_string(),
-                ])?;
+                write_row(
+                    &mut writer,
+                    [
+                        b.id.to_string(),
+                        b.union_name,
+                        b.name,
+                        b.name_uk.unwrap_or_default(),
+                        b.region,
+                        b.sector.code().to_owned(),
+                        b.size_band.code().to_owned(),
+                        b.languages.join(","),
+                        b.wished_region,
+                        b.at_risk.to_string(),
+                    ],
+                )?;
                 count += 1;
             }
         }
@@ -473,23 +518,26 @@ pub async fn export(
                 if p.protected() && !hide {
                     exported_at_risk.push(format!("person={} via=cli", p.id));
                 }
-                writer.write_record([
-                    p.id.to_string(),
-                    p.branch_id.map(|b| b.to_string()).unwrap_or_default(),
-                    p.name,
-                    if hide {
-                        String::new()
-                    } else {
-                        p.email.unwrap_or_default()
-                    },
-                    if hide {
-                        String::new()
-                    } else {
-                        p.phone.unwrap_or_default()
-                    },
-                    p.role.code().to_owned(),
-                    p.at_risk.to_string(),
-                ])?;
+                write_row(
+                    &mut writer,
+                    [
+                        p.id.to_string(),
+                        p.branch_id.map(|b| b.to_string()).unwrap_or_default(),
+                        p.name,
+                        if hide {
+                            String::new()
+                        } else {
+                            p.email.unwrap_or_default()
+                        },
+                        if hide {
+                            String::new()
+                        } else {
+                            p.phone.unwrap_or_default()
+                        },
+                        p.role.code().to_owned(),
+                        p.at_risk.to_string(),
+                    ],
+                )?;
                 count += 1;
             }
         }

@@ -537,7 +537,10 @@ db_test!(
             .iter()
             .find(|t| t.name == "donations")
             .unwrap();
-        assert!(donations.rows > before.len() as u64, "the pledge and the burst");
+        assert!(
+            donations.rows > before.len() as u64,
+            "the pledge and the burst"
+        );
         use sqlx::Row;
         for id in &before {
             let found = sqlx::query("SELECT COUNT(*) AS n FROM donations WHERE id = $1")
