@@ -166,6 +166,22 @@ struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=100_000)
     )]
     max_concurrent_requests: u32,
+    /// Connections open at once (16–1000000); more wait to be accepted.
+    #[arg(
+        long,
+        env = "SOLIDARNIST_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        value_parser = clap::value_parser!(u32).range(16..=1_000_000)
+    )]
+    max_connections: u32,
+    /// Seconds (1–300) a client has to send a request's headers.
+    #[arg(
+        long,
+        env = "SOLIDARNIST_HEADER_TIMEOUT",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=300)
+    )]
+    header_timeout: u64,
     /// Milliseconds (10–60000) between writes of short-link click counts
     /// (and looks for links changed by other instances); a crash loses at
     /// most this much.
@@ -766,6 +782,8 @@ async fn serve(args: ServeArgs) -> Result<ExitCode, String> {
         trust_proxy_headers: args.trust_proxy_headers,
         max_concurrent_requests: args.max_concurrent_requests as usize,
         request_timeout: Duration::from_secs(args.request_timeout),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        max_connections: args.max_connections as usize,
         max_body_bytes: args.max_body_bytes as usize,
         public_url: args.public_url,
         smtp_url: match args.smtp_url {

@@ -26,6 +26,13 @@ pub struct Config {
     pub max_concurrent_requests: usize,
     /// A request that takes longer than this is cut off.
     pub request_timeout: Duration,
+    /// A client must send a request's headers within this time after it
+    /// connects or finishes its last request (slow or silent clients are
+    /// closed).
+    pub header_timeout: Duration,
+    /// Connections open at once; beyond this new ones wait in the
+    /// operating system's queue instead of using up file descriptors.
+    pub max_connections: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// The address people reach this instance at, for links in e-mails and
@@ -56,6 +63,8 @@ impl std::fmt::Debug for Config {
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("request_timeout", &self.request_timeout)
+            .field("header_timeout", &self.header_timeout)
+            .field("max_connections", &self.max_connections)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redacted))
@@ -97,6 +106,8 @@ impl Config {
             trust_proxy_headers: false,
             max_concurrent_requests: 256,
             request_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
             max_body_bytes: 1024 * 1024,
             public_url: None,
             smtp_url: None,

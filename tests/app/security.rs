@@ -351,3 +351,45 @@ db_test!(private_answers_are_never_stored, |app| {
     let style = visitor.get("/static/style.css").await;
     assert!(!no_store(&style), "a public file stays cacheable");
 });
+
+// A client that sends its headers a byte at a time, or nothing at all, is
+// closed once its time for the headers is up, and cannot hold the
+// connections others need: with every slot taken by such clients, a real
+// request is served as soon as their time runs out.
+crate::helpers::backend_test!(slow_and_silent_clients_cannot_hold_the_server, |backend| {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::TestApp::spawn_with(backend, |c| {
+        c.header_timeout = std::time::Duration::from_secs(1);
+        c.max_connections = 16;
+    })
+    .await;
+    let mut slow = Vec::new();
+    for i in 0..16 {
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        if i % 2 == 0 {
+            // Half send the start of a request and stall; half say nothing.
+            stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                .await
+                .unwrap();
+        }
+        slow.push(stream);
+    }
+    // A real request gets through once the stalled clients' time is up.
+    let started = std::time::Instant::now();
+    let response = app.client().get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // And every stalled connection has been closed by the server.
+    for mut stream in slow {
+        let mut buf = [0u8; 512];
+        let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buf))
+            .await
+            .expect("the server closes a stalled connection");
+        // A reset (an error) is a close too.
+        if let Ok(n) = read {
+            let text = String::from_utf8_lossy(&buf[..n]);
+            assert!(n == 0 || text.starts_with("HTTP/1.1 408"), "{text}");
+        }
+    }
+});
