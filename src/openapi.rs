@@ -86,21 +86,26 @@ fn operation(route: &RouteInfo) -> Option<Value> {
     };
     let mut responses = Map::new();
     responses.insert(doc.status.to_string(), success);
-    responses.insert("400".into(), error_response("Malformed request"));
-    responses.insert("401".into(), error_response("No credentials"));
-    responses.insert("403".into(), error_response("Not allowed"));
-    if route.path.contains("{id}") {
-        responses.insert(
-            "404".into(),
-            error_response("No such record, or not one the caller may see"),
-        );
-    }
-    if doc.request.is_some() {
-        responses.insert(
-            "409".into(),
-            error_response("Conflict: duplicate, or edited by someone else since"),
-        );
-        responses.insert("422".into(), error_response("Invalid fields"));
+    // What any call may be answered besides, by the layers every route
+    // shares: a path or query holding characters no text may hold is 404
+    // or 422 on every route, failed tokens are counted (429), and a busy or
+    // slow server answers 503 or 408.
+    let writes = route.method != axum::http::Method::GET;
+    for (status, description, applies) in [
+        ("400", "Malformed request", true),
+        ("401", "No credentials", true),
+        ("403", "Not allowed", true),
+        ("404", "No such record, or not one the caller may see", true),
+        ("408", "The request took too long", true),
+        ("409", "Conflict: a duplicate, a record still in use, or a change someone else made first", writes),
+        ("413", "The body is too large", doc.request.is_some()),
+        ("422", "Invalid fields or parameters, each named", true),
+        ("429", "Too many attempts; try again later", true),
+        ("503", "The server is busy; try again in a moment", true),
+    ] {
+        if applies {
+            responses.insert(status.into(), error_response(description));
+        }
     }
     let mut op = json!({
         "summary": doc.summary,

@@ -108,9 +108,27 @@ impl FieldError {
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
+        }
+
+        // Written by hand: the derive cannot read a `rename` that a macro
+        // passes it, and listed the Rust names (`Gb`, `HigherEducation`)
+        // instead of the codes the API sends (`GB`, `higher_education`).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
         }
 
         impl $name {
@@ -966,4 +984,5 @@ mod tests {
         assert_eq!(unfit_form_field("name=%C3%28"), Some("name".into()));
         assert_eq!(unfit_form_field("name=Olena&note=%E2%80%94"), None);
     }
+
 }

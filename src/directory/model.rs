@@ -664,4 +664,15 @@ mod tests {
         keys.extend(BranchRole::ALL.iter().map(|v| v.label_key()));
         assert_eq!(crate::i18n::missing_messages(keys), Vec::<String>::new());
     }
+
+    #[test]
+    fn the_api_document_lists_the_codes_the_api_sends() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(Sector::schema()).unwrap();
+        let values = schema["enum"].as_array().unwrap();
+        assert!(values.contains(&serde_json::json!("higher_education")), "{schema}");
+        assert!(!values.contains(&serde_json::json!("HigherEducation")));
+        let country = serde_json::to_value(Country::schema()).unwrap();
+        assert_eq!(country["enum"], serde_json::json!(["GB", "UA"]));
+    }
 }
