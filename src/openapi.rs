@@ -97,7 +97,11 @@ fn operation(route: &RouteInfo) -> Option<Value> {
         ("403", "Not allowed", true),
         ("404", "No such record, or not one the caller may see", true),
         ("408", "The request took too long", true),
-        ("409", "Conflict: a duplicate, a record still in use, or a change someone else made first", writes),
+        (
+            "409",
+            "Conflict: a duplicate, a record still in use, or a change someone else made first",
+            writes,
+        ),
         ("413", "The body is too large", doc.request.is_some()),
         ("422", "Invalid fields or parameters, each named", true),
         ("429", "Too many attempts; try again later", true),

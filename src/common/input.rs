@@ -984,5 +984,4 @@ mod tests {
         assert_eq!(unfit_form_field("name=%C3%28"), Some("name".into()));
         assert_eq!(unfit_form_field("name=Olena&note=%E2%80%94"), None);
     }
-
 }

@@ -670,7 +670,10 @@ mod tests {
         use utoipa::PartialSchema;
         let schema = serde_json::to_value(Sector::schema()).unwrap();
         let values = schema["enum"].as_array().unwrap();
-        assert!(values.contains(&serde_json::json!("higher_education")), "{schema}");
+        assert!(
+            values.contains(&serde_json::json!("higher_education")),
+            "{schema}"
+        );
         assert!(!values.contains(&serde_json::json!("HigherEducation")));
         let country = serde_json::to_value(Country::schema()).unwrap();
         assert_eq!(country["enum"], serde_json::json!(["GB", "UA"]));

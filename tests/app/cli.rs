@@ -585,3 +585,18 @@ db_test!(
         assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
     }
 );
+
+// An administrator upgrading checks which version is installed.
+#[test]
+fn version_says_which_release_is_installed() {
+    let out = solidarnist("sqlite://unused.db")
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.trim(),
+        format!("solidarnist {}", env!("CARGO_PKG_VERSION"))
+    );
+}
