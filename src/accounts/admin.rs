@@ -11,10 +11,9 @@ use serde::Deserialize;
 use super::actions::{self, NewAccount};
 use crate::auth::password::{self, Verified};
 use crate::auth::{store, Action, Role, UserId};
-use crate::common::clock;
 use crate::common::ids::BranchId;
 use crate::common::input::FieldErrors;
-use crate::db::limits::{self, Events, Slot};
+use crate::db::limits::Slot;
 use crate::directory::model::Branch;
 use crate::directory::store as directory;
 use crate::web::error::{form_errors, AppError};
@@ -164,14 +163,7 @@ async fn change_password(
         scope: format!("password:{}", account.id.0),
         max: crate::auth::THROTTLE_PER_ACCOUNT,
     };
-    let taken = limits::take(
-        &app.db,
-        Events::Failures,
-        &[slot],
-        crate::auth::THROTTLE_WINDOW_SECS,
-        clock::now(),
-    )
-    .await?;
+    let taken = store::attempt_secret(&app.db, &[slot]).await?;
     let Some(taken) = taken else {
         errors.add("current", "err-too-many-attempts");
         return account_page(
@@ -194,7 +186,7 @@ async fn change_password(
     if verified == Verified::No {
         errors.add("current", "err-password-wrong");
     } else {
-        limits::give_back(&app.db, Events::Failures, taken).await?;
+        store::secret_was_right(&app.db, taken).await?;
     }
     password::check_policy(&form.password, &account.email, "password", &mut errors);
     if form.password != form.password_confirm {

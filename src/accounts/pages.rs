@@ -111,14 +111,7 @@ async fn login(
         scope: ip.clone(),
         max: crate::auth::THROTTLE_PER_IP,
     }));
-    let taken = limits::take(
-        &app.db,
-        Events::Failures,
-        &slots,
-        crate::auth::THROTTLE_WINDOW_SECS,
-        clock::now(),
-    )
-    .await?;
+    let taken = store::attempt_secret(&app.db, &slots).await?;
     let Some(taken) = taken else {
         tracing::warn!(route = "/login", ip = ?ctx.client_ip, "authentication refused: too many failures");
         let error = Some(ctx.tr.t("login-throttled"));
@@ -190,7 +183,7 @@ async fn login(
             .map_err(|e| AppError::Internal(Box::new(e)))?;
         store::set_password_hash(&app.db, user, &hash).await?;
     }
-    limits::give_back(&app.db, Events::Failures, taken).await?;
+    store::secret_was_right(&app.db, taken).await?;
     limits::clear(&app.db, Events::Failures, &account_scope).await?;
     if let Some(old) = &ctx.session_hash {
         store::delete_session(&app.db, old).await?;
@@ -249,16 +242,8 @@ async fn setup_token_valid(
     client: Option<std::net::IpAddr>,
     token: &str,
 ) -> Result<bool, AppError> {
-    let slot = Slot {
-        scope: format!(
-            "setup:{}",
-            client.map(|ip| ip.to_string()).unwrap_or_default()
-        ),
-        max: crate::auth::THROTTLE_PER_IP,
-    };
-    let window = crate::auth::THROTTLE_WINDOW_SECS;
-    let Some(taken) = limits::take(db, Events::Failures, &[slot], window, clock::now()).await?
-    else {
+    let slot = store::per_client("setup", client, crate::auth::THROTTLE_PER_IP);
+    let Some(taken) = store::attempt_secret(db, &[slot]).await? else {
         return Err(AppError::RateLimited);
     };
     let Some(stored) = store::get_setting(db, SETUP_TOKEN).await? else {
@@ -272,7 +257,7 @@ async fn setup_token_valid(
         && crate::auth::constant_time_eq(hash, &crate::auth::sha256_hex(token))
         && !store::admin_exists(db).await?;
     if valid {
-        limits::give_back(db, Events::Failures, taken).await?;
+        store::secret_was_right(db, taken).await?;
     }
     Ok(valid)
 }

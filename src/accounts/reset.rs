@@ -85,21 +85,13 @@ async fn live(
     client: Option<std::net::IpAddr>,
     token: &str,
 ) -> Result<Option<UserId>, AppError> {
-    let slot = Slot {
-        scope: format!(
-            "reset:{}",
-            client.map(|ip| ip.to_string()).unwrap_or_default()
-        ),
-        max: crate::auth::THROTTLE_PER_IP,
-    };
-    let window = crate::auth::THROTTLE_WINDOW_SECS;
-    let Some(taken) = limits::take(db, Events::Failures, &[slot], window, clock::now()).await?
-    else {
+    let slot = store::per_client("reset", client, crate::auth::THROTTLE_PER_IP);
+    let Some(taken) = store::attempt_secret(db, &[slot]).await? else {
         return Err(AppError::RateLimited);
     };
     let user = store::live_reset(db, &crate::auth::sha256_hex(token)).await?;
     if user.is_some() {
-        limits::give_back(db, Events::Failures, taken).await?;
+        store::secret_was_right(db, taken).await?;
     }
     Ok(user)
 }

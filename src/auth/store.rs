@@ -824,3 +824,41 @@ pub async fn enabled_account_by_email(
         lang.as_deref().and_then(Lang::from_code),
     )))
 }
+
+/// Takes the slots of one attempt at a secret (a password, a setup or reset
+/// link), counted over the throttle window and recorded before the secret
+/// is checked; `None` past a limit. The slots stay as the failure, or go
+/// back through [`secret_was_right`].
+pub async fn attempt_secret(
+    db: &Db,
+    slots: &[crate::db::limits::Slot],
+) -> Result<Option<crate::db::limits::Taken>, DbError> {
+    crate::db::limits::take(
+        db,
+        crate::db::limits::Events::Failures,
+        slots,
+        super::THROTTLE_WINDOW_SECS,
+        clock::now(),
+    )
+    .await
+}
+
+/// The secret was right: the attempt does not count.
+pub async fn secret_was_right(db: &Db, taken: crate::db::limits::Taken) -> Result<(), DbError> {
+    crate::db::limits::give_back(db, crate::db::limits::Events::Failures, taken).await
+}
+
+/// A limit per client address: `<what>:<address>`.
+pub fn per_client(
+    what: &str,
+    client: Option<std::net::IpAddr>,
+    max: i64,
+) -> crate::db::limits::Slot {
+    crate::db::limits::Slot {
+        scope: format!(
+            "{what}:{}",
+            client.map(|ip| ip.to_string()).unwrap_or_default()
+        ),
+        max,
+    }
+}
