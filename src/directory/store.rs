@@ -273,12 +273,29 @@ pub async fn list_branches(
         }
         w.and(&known_sql, known.iter().map(|b| Value::Int(b.0)));
     }
+    // Withheld branches come after the others, in the order they were
+    // added: sorted by name, their place in the list would hint at it.
+    let order = match &filter.at_risk_known {
+        None => "u.country, b.name, b.id".to_owned(),
+        Some(known) => {
+            let ids: Vec<String> = known.iter().map(|b| b.0.to_string()).collect();
+            let withheld = if ids.is_empty() {
+                "b.at_risk <> 0".to_owned()
+            } else {
+                format!("b.at_risk <> 0 AND b.id NOT IN ({})", ids.join(", "))
+            };
+            format!(
+                "u.country, CASE WHEN {withheld} THEN 1 ELSE 0 END, \
+                 CASE WHEN {withheld} THEN '' ELSE b.name END, b.id"
+            )
+        }
+    };
     sql::paged(
         db,
         BRANCH_COLUMNS,
         BRANCH_FROM,
         &w,
-        "u.country, b.name, b.id",
+        &order,
         paging,
         branch_from,
     )

@@ -640,6 +640,22 @@ db_test!(
                 assert_eq!(found["total"], 0, "{search} finds it: {found}");
             }
         }
+        // Nor by its place in a list: withheld branches come last, not in
+        // the alphabetical place their real name would give them.
+        app.branch(ua_union, "Zaporizhzhia depot").await;
+        let (_, listed) = speaker
+            .get_json("/api/v1/branches?country=UA&per_page=100")
+            .await;
+        let names: Vec<&str> = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.last().unwrap().contains("details withheld"),
+            "{names:?}"
+        );
         let page = app.login_as(Role::Speaker, &[]).await;
         for path in ["/branches".to_owned(), format!("/branches/{ua}")] {
             let (status, html) = page.get_text(&path).await;
