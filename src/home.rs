@@ -13,6 +13,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::get("/", Action::ViewPublic, home),
         Route::get("/static/style.css", Action::ViewPublic, stylesheet),
+        Route::get("/static/icon.svg", Action::ViewPublic, icon),
         Route::get("/take-part/{action}", Action::ViewPublic, take_part),
     ]
 }
@@ -68,6 +69,20 @@ async fn stylesheet() -> impl axum::response::IntoResponse {
             (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLE,
+    )
+}
+
+const ICON: &str = include_str!("../static/icon.svg");
+
+/// The tab icon: without one, every browser asks for `/favicon.ico` and
+/// logs the 404.
+async fn icon() -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ICON,
     )
 }
 

@@ -43,6 +43,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
     HashMap::from([
         (("GET", "/"), Public),
         (("GET", "/static/style.css"), Public),
+        (("GET", "/static/icon.svg"), Public),
         (("GET", "/healthz"), Public),
         (("GET", "/api/v1/openapi.json"), Public),
         (("GET", "/login"), Public),
