@@ -91,6 +91,35 @@ def check_page(page, path, who, width, problems):
         problems.append(f"{where}: browser error: {e}")
 
 
+# Record pages, found by following the first link of each kind on a list
+# page the user sees: (list page, link pattern).
+RECORDS = {
+    "visitor": [("/appeals", r"^/appeals/\d+$"), ("/statements", r"^/statements/[a-z0-9-]+$"),
+                ("/needs", r"^/needs/\d+$")],
+    "coordinator": [("/speaker-requests", r"^/speaker-requests/\d+$"), ("/links", r"^/links/\d+$"),
+                    ("/twinnings", r"^/twinnings/\d+$"), ("/branches", r"^/branches/\d+$"),
+                    ("/people", r"^/people/\d+$"), ("/speakers", r"^/speakers/\d+$"),
+                    ("/appeals", r"^/appeals/\d+$"), ("/unions", r"^/unions/\d+$")],
+    "officer": [("/speaker-requests", r"^/speaker-requests/\d+$"), ("/twinnings", r"^/twinnings/\d+$")],
+    "speaker": [("/speaker-requests", r"^/speaker-requests/\d+$")],
+    "admin": [],
+}
+
+
+def record_pages(context, who):
+    page = context.new_page()
+    found = []
+    for listing, pattern in RECORDS[who]:
+        page.goto(BASE + listing)
+        hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        match = next((h for h in hrefs if re.match(pattern, h.split("?")[0])), None)
+        if match is None:
+            sys.exit(f"{who}: no link like {pattern} on {listing}: the demo data should have one")
+        found.append(match.split("?")[0])
+    page.close()
+    return found
+
+
 def sign_in(context, email, password):
     page = context.new_page()
     page.goto(BASE + "/login")
@@ -137,7 +166,7 @@ def main():
                         if who != "visitor":
                             sign_in(context, *accounts[roles[who]])
                         page = context.new_page()
-                        for path in paths:
+                        for path in paths + record_pages(context, who):
                             sep = "&" if "?" in path else "?"
                             check_page(page, f"{path}{sep}lang={lang}", who, width, problems)
                             checked += 1
