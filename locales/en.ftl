@@ -770,3 +770,12 @@ mail-reset-subject = A link to set a new password
 mail-reset-hello = Hello,
 mail-reset-body = Someone, we hope you, asked to set a new password for your account. This link sets one; it works once, and only for a short while:
 mail-reset-not-you = If you did not ask, ignore this message: your password stays as it is.
+
+# A short link that is mistyped or over
+link-missing-title = This short link does not exist
+link-missing-ended = This link has ended
+link-missing-note = Perhaps a letter was mistyped. Here is what the campaign is asking for now.
+link-missing-ended-note = What it pointed to is over. Here is what the campaign is asking for now.
+link-missing-meant = Did you mean
+link-missing-current = The campaign now
+link-missing-home = All six ways to help

@@ -33,6 +33,52 @@ pub struct Link {
     pub created_at: i64,
 }
 
+/// The slug a mistyped one was most likely meant to be: the closest by
+/// edits (a letter added, dropped, changed or two swapped), at most two
+/// edits away and closer than any other.
+pub fn closest_slug<'a>(typed: &str, slugs: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    for slug in slugs {
+        let d = edits(&typed, slug);
+        match best {
+            _ if d > 2 => {}
+            Some((b, _)) if d > b => {}
+            Some((b, _)) if d == b => tied = true,
+            _ => {
+                best = Some((d, slug));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, s)| s)
+}
+
+/// Optimal string alignment distance between two short texts.
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 impl Link {
     pub fn expired(&self, now: i64) -> bool {
         self.expires_at.is_some_and(|t| now >= t)
@@ -232,5 +278,22 @@ mod tests {
         assert_eq!(link.expires_on().unwrap().to_string(), "2026-12-31");
         assert!(!link.expired(end.as_second() - 1));
         assert!(link.expired(end.as_second()));
+    }
+
+    #[test]
+    fn a_mistyped_slug_finds_the_one_it_was_meant_to_be() {
+        let slugs = ["donetsk-rescue-workers", "leaflet-2026", "speakers"];
+        assert_eq!(
+            closest_slug("donetsk-rescue-workerz", slugs),
+            Some("donetsk-rescue-workers")
+        );
+        assert_eq!(closest_slug("Leaflet-2062", slugs), Some("leaflet-2026"));
+        assert_eq!(closest_slug("speaker", slugs), Some("speakers"));
+        assert_eq!(closest_slug("something-else", slugs), None);
+        assert_eq!(
+            closest_slug("ab", ["ac", "ad"]),
+            None,
+            "a tie suggests nothing"
+        );
     }
 }

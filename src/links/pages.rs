@@ -31,20 +31,64 @@ use crate::web::{page, page_with_status, see_other, AppState, Ctx};
 /// made moments ago by another instance, an ended link, or none at all.
 pub async fn follow(
     State(app): State<AppState>,
+    ctx: Ctx,
     method: axum::http::Method,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let mut conn = app.db.conn().await?;
-    let link = store::by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let link = store::by_slug(&mut conn, &slug).await?;
     drop(conn);
-    if link.expired(crate::common::clock::now()) {
-        return Err(AppError::Gone);
+    let now = crate::common::clock::now();
+    let Some(link) = link else {
+        return missing(&app, ctx, &slug, false).await;
+    };
+    if link.expired(now) {
+        return missing(&app, ctx, &slug, true).await;
     }
     redirects(&app)?.reload(&app.db).await?;
-    let target = redirects(&app)?.live(&slug).ok_or(AppError::NotFound)?;
-    Ok(target.redirect(&method))
+    match redirects(&app)?.live(&slug) {
+        Some(target) => Ok(target.redirect(&method)),
+        None => missing(&app, ctx, &slug, false).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "links/missing.html")]
+struct MissingPage {
+    ctx: Ctx,
+    /// The link existed and has ended (410), rather than never existed (404).
+    ended: bool,
+    /// The live link the typed one most likely meant.
+    meant: Option<String>,
+    /// The campaign's current links, appeals first.
+    current: Vec<Link>,
+}
+
+/// A friendly page for a short link that is mistyped or over: what it was
+/// most likely meant to be, and the campaign's current links, instead of a
+/// bare "not found" for someone who scanned a leaflet.
+async fn missing(app: &AppState, ctx: Ctx, slug: &str, ended: bool) -> Result<Response, AppError> {
+    let mut current = store::live_originals(&app.db, crate::common::clock::now(), 500).await?;
+    let meant = if ended {
+        None
+    } else {
+        closest_slug(slug, current.iter().map(|l| l.slug.as_str())).map(str::to_owned)
+    };
+    current.truncate(6);
+    let status = if ended {
+        axum::http::StatusCode::GONE
+    } else {
+        axum::http::StatusCode::NOT_FOUND
+    };
+    page_with_status(
+        status,
+        MissingPage {
+            ctx,
+            ended,
+            meant,
+            current,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]

@@ -169,6 +169,22 @@ pub async fn list(
     sql::paged(db, COLUMNS, " FROM links", &w, "id DESC", paging, from_row).await
 }
 
+/// The campaign's own live links (not branch copies), newest first: what a
+/// visitor who mistyped a link may have been looking for.
+pub async fn live_originals(db: &Db, now: i64, limit: i64) -> Result<Vec<Link>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM links
+         WHERE parent_id IS NULL AND (expires_at IS NULL OR expires_at > $1)
+         ORDER BY (appeal_id IS NULL), id DESC LIMIT $2"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db.read())
+        .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
 /// The branch copies of a link, with each one's clicks so far.
 pub async fn copies(conn: &mut Conn, parent: LinkId) -> Result<Vec<(Link, i64)>, DbError> {
     let sql = format!(

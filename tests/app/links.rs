@@ -374,3 +374,40 @@ db_test!(qr_codes_decode_to_the_short_address, |app| {
         StatusCode::NOT_FOUND
     );
 });
+
+// A mistyped short link, as someone types it from a leaflet, gets a page
+// that says what it was most likely meant to be and what the campaign asks
+// for now, in the reader's language, not a bare "not found".
+db_test!(
+    a_mistyped_link_suggests_the_right_one_and_the_current_appeals,
+    |app| {
+        let coordinator = app.api_as(Role::Coordinator, &[]).await;
+        let (status, body) = coordinator
+        .json(
+            Method::POST,
+            "/api/v1/links",
+            json!({"slug": "donetsk-rescue-workers", "target_url": "https://donate.example/donetsk",
+                   "title": "Give to the rescue workers of Donetsk region"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, html) = app.client().get_text("/s/donetsk-rescue-workerz").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(
+            html.contains("href=\"/s/donetsk-rescue-workers\""),
+            "{html}"
+        );
+        assert!(html.contains("Did you mean"));
+        assert!(html.contains("Give to the rescue workers of Donetsk region"));
+        let (status, html) = app
+            .client()
+            .get_text("/s/something-else-entirely?lang=uk")
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("Такого короткого посилання немає"));
+        assert!(
+            !html.contains("Можливо, ви мали на увазі"),
+            "no guess when nothing is close"
+        );
+    }
+);
