@@ -103,6 +103,17 @@ struct AppealPage {
     links: Vec<AppealLink>,
     errors: FieldErrors,
     pledged: bool,
+    /// What was typed into a pledge form that came back with errors, so
+    /// that nobody has to type it again.
+    typed: Typed,
+}
+
+/// A pledge form's fields as typed.
+#[derive(Clone, Debug, Default)]
+pub struct Typed {
+    amount_text: String,
+    currency: String,
+    donor_name: String,
 }
 
 impl AppealPage {
@@ -137,8 +148,13 @@ impl AppealPage {
         Currency::all().map(Currency::code).collect()
     }
 
+    /// The currency the form shows chosen: the one typed, else the target's.
     fn is_target_currency(&self, code: &str) -> bool {
-        code == self.appeal.target.currency.code()
+        if self.typed.currency.is_empty() {
+            code == self.appeal.target.currency.code()
+        } else {
+            code == self.typed.currency
+        }
     }
 
     fn is_open(&self) -> bool {
@@ -152,6 +168,7 @@ async fn appeal_page(
     id: AppealId,
     errors: FieldErrors,
     pledged: bool,
+    typed: Typed,
 ) -> Result<Response, AppError> {
     // What an anonymous visitor sees is the same for all of them but for
     // their CSRF token and the forms' keys: render it once and keep it.
@@ -161,9 +178,11 @@ async fn appeal_page(
         && ctx.here == format!("/appeals/{}", id.0);
     if !shared {
         let form_key = crate::auth::form_key();
-        return Ok(render_appeal(app, ctx, id, errors, pledged, form_key)
-            .await?
-            .into_response());
+        return Ok(
+            render_appeal(app, ctx, id, errors, pledged, form_key, typed)
+                .await?
+                .into_response(),
+        );
     }
     let cache = &app.pages;
     if let Some(kept) = cache.get(&ctx.here, ctx.lang) {
@@ -172,7 +191,16 @@ async fn appeal_page(
     let generation = cache.current();
     let csrf = std::mem::replace(&mut ctx.csrf, CSRF_SLOT.to_owned());
     let (path, lang) = (ctx.here.clone(), ctx.lang);
-    let (_, html) = render_appeal(app, ctx, id, errors, pledged, KEY_SLOT.to_owned()).await?;
+    let (_, html) = render_appeal(
+        app,
+        ctx,
+        id,
+        errors,
+        pledged,
+        KEY_SLOT.to_owned(),
+        Typed::default(),
+    )
+    .await?;
     let kept = cache.keep(&path, lang, generation, &html.0);
     Ok(kept.fill(&csrf))
 }
@@ -184,6 +212,7 @@ async fn render_appeal(
     errors: FieldErrors,
     pledged: bool,
     form_key: String,
+    typed: Typed,
 ) -> Result<(StatusCode, Html<String>), AppError> {
     let full = actions::get_appeal(&app.db, &ctx.principal, id).await?;
     let mut conn = app.db.conn().await?;
@@ -257,6 +286,7 @@ async fn render_appeal(
         links,
         errors,
         pledged,
+        typed,
     };
     Ok((status, Html(page.render()?)))
 }
@@ -272,7 +302,15 @@ pub async fn appeal(
     Id(id): Id<AppealId>,
     crate::web::extract::Query(q): crate::web::extract::Query<ShownQuery>,
 ) -> Result<Response, AppError> {
-    appeal_page(&app, ctx, id, FieldErrors::new(), q.pledged.is_some()).await
+    appeal_page(
+        &app,
+        ctx,
+        id,
+        FieldErrors::new(),
+        q.pledged.is_some(),
+        Typed::default(),
+    )
+    .await
 }
 
 /// A pledge form, from a branch or a visitor.
@@ -299,6 +337,14 @@ pub struct PledgeForm {
 }
 
 impl PledgeForm {
+    fn typed(&self) -> Typed {
+        Typed {
+            amount_text: self.amount_text.clone(),
+            currency: self.currency.clone(),
+            donor_name: self.donor_name.clone(),
+        }
+    }
+
     fn input(&self) -> DonationInput {
         DonationInput {
             amount: None,
@@ -348,7 +394,7 @@ pub async fn pledge(
         }) => Ok(see_other(&format!("/appeals/{id}?pledged=1"))),
         Err(e) => {
             let errors = form_errors(e)?;
-            appeal_page(&app, ctx, id, errors, false).await
+            appeal_page(&app, ctx, id, errors, false, form.typed()).await
         }
     }
 }
@@ -377,7 +423,7 @@ pub async fn public_pledge(
         Ok(_) => Ok(see_other(&format!("/appeals/{id}?pledged=1"))),
         Err(e) => {
             let errors = form_errors(e)?;
-            appeal_page(&app, ctx, id, errors, false).await
+            appeal_page(&app, ctx, id, errors, false, form.typed()).await
         }
     }
 }

@@ -830,3 +830,38 @@ db_test!(
             .is_empty());
     }
 );
+
+// A pledge form that comes back with a mistake keeps what was typed, and
+// says what is wrong with the amount.
+db_test!(a_pledge_with_a_mistake_keeps_what_was_typed, |app| {
+    let coordinator = app.api_as(Role::Coordinator, &[]).await;
+    let appeal = open_appeal(&coordinator).await;
+    let visitor = app.client();
+    let (_, page) = visitor.get_text(&format!("/appeals/{appeal}")).await;
+    let key = page
+        .split("name=\"idempotency_key\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let response = visitor
+        .post_form(
+            &format!("/appeals/{appeal}/public-pledge"),
+            &[
+                ("amount_text", "abc"),
+                ("currency", "UAH"),
+                ("donor_name", "Maria Test"),
+                ("idempotency_key", &key),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("value=\"abc\""), "the amount stays");
+    assert!(html.contains("value=\"Maria Test\""), "the name stays");
+    assert!(
+        html.contains("<option value=\"UAH\" selected>"),
+        "the currency stays"
+    );
+    assert!(html.contains("aria-invalid"), "the amount is marked");
+});
