@@ -470,6 +470,11 @@ db_test!(
             html.contains("report script") && !html.contains(&token),
             "shown once"
         );
+        let main = &html[html.find("<main").unwrap()..];
+        assert!(
+            main.contains("report script"),
+            "the list is on the page, not in its title"
+        );
         let bad = page
             .post_form(
                 "/account/tokens",

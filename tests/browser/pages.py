@@ -82,6 +82,9 @@ def check_page(page, path, who, width, problems):
         problems.append(f"{where}: scrolls sideways ({scroll} > {inner}; {', '.join(wide)})")
     if page.locator("h1").count() != 1:
         problems.append(f"{where}: {page.locator('h1').count()} main headings")
+    title = page.title()
+    if not title or "<" in title or len(title) > 120:
+        problems.append(f"{where}: the page's title is not a title ({title[:60]!r})")
     lang = page.evaluate("document.documentElement.lang")
     if lang not in ("en", "uk"):
         problems.append(f"{where}: the page does not say its language ({lang!r})")
