@@ -105,10 +105,8 @@ pub async fn change_role(
     role: &str,
     branches: &[BranchId],
 ) -> Result<(), AppError> {
-    let current = store::list_accounts(db)
+    let current = store::account_row(db, user)
         .await?
-        .into_iter()
-        .find(|a| a.id == user)
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     let role = check_role(db, role, branches, &mut errors).await?;

@@ -510,10 +510,8 @@ async fn edit_account_page(
     chosen: Option<(String, Vec<BranchId>)>,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let account = store::list_accounts(&app.db)
+    let account = store::account_row(&app.db, id)
         .await?
-        .into_iter()
-        .find(|a| a.id == id)
         .ok_or(AppError::NotFound)?;
     let (role, chosen) =
         chosen.unwrap_or_else(|| (account.role.as_str().to_owned(), account.branches.clone()));
@@ -592,10 +590,8 @@ async fn set_disabled(
     id: UserId,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    let target = store::list_accounts(&app.db)
+    let target = store::account_row(&app.db, id)
         .await?
-        .into_iter()
-        .find(|a| a.id == id)
         .ok_or(AppError::NotFound)?;
     if disabled
         && target.role == Role::Admin

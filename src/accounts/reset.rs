@@ -236,10 +236,8 @@ async fn set_password(
             errors: FieldErrors::new(),
         });
     };
-    let email = store::list_accounts(&app.db)
+    let email = store::account_row(&app.db, user)
         .await?
-        .into_iter()
-        .find(|a| a.id == user)
         .map(|a| a.email)
         .unwrap_or_default();
     let mut errors = FieldErrors::new();

@@ -491,11 +491,26 @@ pub async fn set_role(
 }
 
 pub async fn list_accounts(db: &Db) -> Result<Vec<AccountRow>, DbError> {
+    accounts_where(db, "ORDER BY role, email", None).await
+}
+
+/// One account as the administrators' pages show it.
+pub async fn account_row(db: &Db, user: UserId) -> Result<Option<AccountRow>, DbError> {
+    Ok(accounts_where(db, "WHERE id = $1", Some(user)).await?.pop())
+}
+
+async fn accounts_where(
+    db: &Db,
+    clause: &str,
+    user: Option<UserId>,
+) -> Result<Vec<AccountRow>, DbError> {
     let mut conn = db.conn().await?;
-    let rows =
-        sqlx::query("SELECT id, email, name, role, disabled FROM users ORDER BY role, email")
-            .fetch_all(&mut *conn)
-            .await?;
+    let sql = format!("SELECT id, email, name, role, disabled FROM users {clause}");
+    let mut query = sqlx::query(&sql);
+    if let Some(u) = user {
+        query = query.bind(u.0);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id = UserId(row.try_get("id")?);
